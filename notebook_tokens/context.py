@@ -1,7 +1,8 @@
 """Per-shell state shared by `%dbrest`, `%dbtoken` and the panel: settings and the current session.
 
-Settings are a traitlets Configurable named `NotebookTokens`, so `%config NotebookTokens.default_store = "..."`
-works in a cell and `c.NotebookTokens.timeout = 30` in `ipython_config.py`.
+Settings are a traitlets Configurable named `NotebookTokens`, so
+`%config NotebookTokens.default_store = "..."` works in a cell and
+`c.NotebookTokens.timeout = 30` in `ipython_config.py`.
 """
 
 from __future__ import annotations
@@ -25,14 +26,16 @@ class NotebookTokens(Configurable):  # type: ignore[misc]  # traitlets ships no 
     default_store = Unicode(
         "", help="Store spec used when a cell names none, e.g. 'secret:ops/pat', 'keyring', 'netrc'."
     ).tag(config=True)
-    default_profile = Unicode("", help="~/.databrickscfg profile used when a cell names none.").tag(config=True)
+    default_profile = Unicode("", help="~/.databrickscfg profile used when a cell names none.").tag(
+        config=True
+    )
     timeout = Float(60.0, help="Read timeout of REST calls, in seconds.").tag(config=True)
-    redact = Bool(True, help="Replace known token values with [REDACTED] in everything the kernel shows.").tag(
-        config=True
-    )
-    expiry_warning_days = Int(7, help="A token expiring within this many days is shown as expiring soon.").tag(
-        config=True
-    )
+    redact = Bool(
+        True, help="Replace known token values with [REDACTED] in everything the kernel shows."
+    ).tag(config=True)
+    expiry_warning_days = Int(
+        7, help="A token expiring within this many days is shown as expiring soon."
+    ).tag(config=True)
 
 
 class NotebookContext:
