@@ -1,0 +1,92 @@
+"""Follow and merge paginated Databricks list responses for `%dbrest --all`.
+
+Pure: no IPython, requests or os.environ. The caller fetches; `Pages` says what to ask for next and
+merges what came back.
+
+    {"clusters": [...], "next_page_token": "t"}   -> ask again with page_token=t
+    {"jobs": [...], "has_more": true}             -> ask again with offset += len(items)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["PAGINATION_KEYS", "Pages"]
+
+PAGINATION_KEYS = frozenset({"next_page_token", "prev_page_token", "has_more", "next_page", "total_count"})
+
+
+class Pages:
+    """Accumulates pages. `add(page)` returns the query parameters of the next request, or None when done."""
+
+    def __init__(self, params: list[tuple[str, str]]) -> None:
+        self._params = [(k, v) for k, v in params if k not in ("page_token", "offset")]
+        self._offset = next((int(v) for k, v in params if k == "offset" and v.isdigit()), 0)
+        self._seen_tokens: set[str] = set()
+        self.merged: Any = None
+        self.count = 0
+        self.note = ""
+
+    @property
+    def items_keys(self) -> list[str]:
+        if not isinstance(self.merged, dict):
+            return []
+        return [k for k, v in self.merged.items() if isinstance(v, list)]
+
+    @property
+    def item_count(self) -> int:
+        if isinstance(self.merged, list):
+            return len(self.merged)
+        return sum(len(self.merged[k]) for k in self.items_keys)
+
+    def add(self, page: Any) -> list[tuple[str, str]] | None:
+        self.count += 1
+        if self.count == 1:
+            self.merged = page
+            if not _is_paginated(page) and not isinstance(page, list) and not self.items_keys:
+                self.note = (
+                    "--all: this response is not paginated (no next_page_token or has_more, and no list "
+                    "of items): shown as returned."
+                )
+                return None
+        else:
+            self._merge(page)
+        return self._next_params(page)
+
+    def _merge(self, page: Any) -> None:
+        if not isinstance(page, dict) or not isinstance(self.merged, dict):
+            return
+        for key, value in page.items():
+            if isinstance(value, list) and isinstance(self.merged.get(key), list):
+                self.merged[key].extend(value)
+            elif isinstance(value, list) and key not in self.merged:
+                self.merged[key] = list(value)
+
+    def _next_params(self, page: Any) -> list[tuple[str, str]] | None:
+        if not isinstance(page, dict):
+            return None
+        token = page.get("next_page_token")
+        if isinstance(token, str) and token:
+            if token in self._seen_tokens:
+                self.note = "--all: the server repeated a page token; stopped to avoid a loop."
+                return None
+            self._seen_tokens.add(token)
+            return [*self._params, ("page_token", token)]
+        if page.get("has_more") is True:
+            fetched = sum(len(v) for v in page.values() if isinstance(v, list))
+            if not fetched:
+                return None
+            self._offset += fetched
+            return [*self._params, ("offset", str(self._offset))]
+        return None
+
+    def finish(self) -> Any:
+        """The merged response, without the keys that only make sense for one page."""
+        if isinstance(self.merged, dict):
+            for key in ("next_page_token", "prev_page_token", "has_more"):
+                self.merged.pop(key, None)
+        return self.merged
+
+
+def _is_paginated(page: Any) -> bool:
+    return isinstance(page, dict) and ("next_page_token" in page or "has_more" in page)
