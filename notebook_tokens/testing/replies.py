@@ -1,0 +1,131 @@
+"""What a handler answers: a `Reply`, or an `ApiProblem` raised anywhere below the router.
+
+Also the request-field validators every endpoint shares, so bad input always gets the platform's
+`400 MALFORMED_REQUEST` / `INVALID_PARAMETER_VALUE` shape and never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Action = Literal["respond", "drop", "lose"]
+
+
+@dataclass
+class Reply:
+    """One answer. `action` "drop" closes the connection before processing, "lose" after it."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    action: Action = "respond"
+    delay: float = 0.0
+
+    @classmethod
+    def json(cls, data: Any, status: int = 200) -> Reply:
+        return cls(status, json.dumps(data).encode(), [("Content-Type", "application/json")])
+
+    @classmethod
+    def empty(cls, status: int = 200) -> Reply:
+        return cls.json({}, status)
+
+    def data(self) -> Any:
+        """The parsed JSON body (tests)."""
+        return json.loads(self.body) if self.body else None
+
+
+class ApiProblem(Exception):
+    """An error answer in the platform's `{"error_code", "message"}` shape."""
+
+    def __init__(self, status: int, error_code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error_code = error_code
+        self.message = message
+
+    def reply(self) -> Reply:
+        return Reply.json({"error_code": self.error_code, "message": self.message}, self.status)
+
+
+def bad_request(message: str, error_code: str = "INVALID_PARAMETER_VALUE") -> ApiProblem:
+    return ApiProblem(400, error_code, message)
+
+
+def not_found(message: str) -> ApiProblem:
+    return ApiProblem(404, "RESOURCE_DOES_NOT_EXIST", message)
+
+
+def permission_denied(message: str) -> ApiProblem:
+    return ApiProblem(403, "PERMISSION_DENIED", message)
+
+
+def parse_body(body: bytes) -> dict[str, Any]:
+    """The JSON object of a POST/PATCH body; an empty body is `{}`."""
+    if not body.strip():
+        return {}
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise bad_request(
+            f"Invalid JSON given in the body of the request - failed to parse: {e.__class__.__name__}",
+            "MALFORMED_REQUEST",
+        ) from None
+    if not isinstance(data, dict):
+        raise bad_request(
+            "Invalid JSON given in the body of the request - expected a map", "MALFORMED_REQUEST"
+        )
+    return data
+
+
+def _mistyped(name: str, expected: str) -> ApiProblem:
+    return bad_request(
+        f"Could not parse request object: Expected {expected} for field '{name}'", "MALFORMED_REQUEST"
+    )
+
+
+def opt_str(data: dict[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, str):
+        raise _mistyped(name, "a string")
+    return value
+
+
+def req_str(data: dict[str, Any], name: str) -> str:
+    value = opt_str(data, name)
+    if value is None or value == "":
+        raise bad_request(f"Missing required field: {name}")
+    return value
+
+
+def opt_int(data: dict[str, Any], name: str) -> int | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    # bool is an int in Python but not in JSON; integral floats (1e3) pass, as on the platform
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
+        raise _mistyped(name, "an integer")
+    return int(value)
+
+
+def query_one(query: dict[str, list[str]], name: str) -> str | None:
+    values = query.get(name)
+    return values[0] if values else None
+
+
+def query_int(query: dict[str, list[str]], name: str) -> int | None:
+    raw = query_one(query, name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise bad_request(f"Invalid value for parameter '{name}': expected an integer") from None
+
+
+def query_required(query: dict[str, list[str]], name: str) -> str:
+    value = query_one(query, name)
+    if not value:
+        raise bad_request(f"Missing required field: {name}")
+    return value

@@ -1,0 +1,49 @@
+"""The route table: (method, path) -> endpoint function, plus `/{id}` routes and the unauthenticated ones."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from notebook_tokens.testing import clusters_api, secrets_api, tokens_api
+
+if TYPE_CHECKING:
+    from notebook_tokens.testing.workspace import Call, FakeWorkspace, Handler
+
+_EXACT: dict[tuple[str, str], Handler] = {
+    **tokens_api.ROUTES,
+    **secrets_api.ROUTES,
+    **clusters_api.ROUTES,
+}
+# (method, prefix) -> handler taking the rest of the path as params["id"]
+_PREFIXED: dict[tuple[str, str], Handler] = {**tokens_api.PREFIXED}
+
+
+def _well_known(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
+    """Host metadata databricks-sdk probes at every Config(); answering keeps its start quiet."""
+    from notebook_tokens.testing.workspace import WORKSPACE_ID
+
+    host = next((v for k, v in call.headers.items() if k.lower() == "host"), "127.0.0.1")
+    return {
+        "oidc_endpoint": f"http://{host}/oidc",
+        "workspace_id": str(WORKSPACE_ID),
+        "cloud": "aws",
+    }
+
+
+_PUBLIC: dict[tuple[str, str], Handler] = {("GET", "/.well-known/databricks-config"): _well_known}
+
+
+def resolve(method: str, path: str) -> tuple[Handler | None, dict[str, str], bool]:
+    """(handler or None for 404, path params, whether authentication is required)."""
+    public = _PUBLIC.get((method, path))
+    if public is not None:
+        return public, {}, False
+    handler = _EXACT.get((method, path))
+    if handler is not None:
+        return handler, {}, True
+    for (route_method, prefix), prefixed in _PREFIXED.items():
+        if route_method == method and path.startswith(prefix) and "/" not in path[len(prefix) :]:
+            ident = path[len(prefix) :]
+            if ident:
+                return prefixed, {"id": ident}, True
+    return None, {}, True

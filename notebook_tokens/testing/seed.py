@@ -1,0 +1,59 @@
+"""Seed data: "minimal" (admin + user, a token each, 30 clusters) and "demo" (plus varied tokens and a
+secret scope "demo" holding a PAT under key "pat")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from notebook_tokens.testing.clusters_api import make_clusters
+from notebook_tokens.testing.model import DAY_MS, Scope
+
+if TYPE_CHECKING:
+    from notebook_tokens.testing.workspace import FakeWorkspace
+
+SEEDS = ("minimal", "demo")
+CLUSTER_COUNT = 30
+
+
+def seed_workspace(
+    ws: FakeWorkspace, kind: str, *, admin_token: str | None = None, user_token: str | None = None
+) -> None:
+    if kind not in SEEDS:
+        raise ValueError(f"unknown seed {kind!r}; choose one of {', '.join(SEEDS)}")
+    ws.admin_token = ws.add_user(ws.admin_user_name, admin=True, token=admin_token)
+    ws.user_token = ws.add_user(ws.user_user_name, token=user_token)
+    ws.clusters = make_clusters(CLUSTER_COUNT, [ws.admin_user_name, ws.user_user_name], ws.now_ms())
+    if kind == "demo":
+        _demo_extras(ws)
+
+
+def _demo_extras(ws: FakeWorkspace) -> None:
+    now, today = ws.now_ms(), ws.today_ms()
+    user, admin = ws.user_user_name, ws.admin_user_name
+    ws.issue_token(user, comment="laptop CLI", lifetime_seconds=90 * 86_400, last_used_day=today)
+    ws.issue_token(
+        user,
+        comment="expires soon: airflow",
+        creation_time_ms=now - 85 * DAY_MS,
+        expiry_time_ms=now + 3 * DAY_MS,
+        last_used_day=today - DAY_MS,
+    )
+    ws.issue_token(
+        user,
+        comment="old notebook job",
+        creation_time_ms=now - 200 * DAY_MS,
+        expiry_time_ms=now - 10 * DAY_MS,
+        last_used_day=today - 40 * DAY_MS,
+    )
+    ws.issue_token(
+        admin,
+        comment="stale: unused since spring",
+        creation_time_ms=now - 150 * DAY_MS,
+        last_used_day=today - 120 * DAY_MS,
+    )
+    ws.issue_token(admin, comment="terraform", lifetime_seconds=365 * 86_400)
+    pat, _ = ws.issue_token(user, comment="stored in secret scope demo/pat", lifetime_seconds=30 * 86_400)
+    scope = Scope("demo", {admin: "MANAGE", "users": "MANAGE"})
+    scope.secrets["pat"] = (pat.encode(), now)
+    ws.scopes["demo"] = scope
+    ws.changed()
