@@ -1,0 +1,129 @@
+"""Section 1, cold start: each sample is a fresh Python process, timed from inside (interpreter start-up
+excluded, it is the same for everyone).
+
+- `%load_ext notebook_tokens` in a fresh IPython shell, asserting it imported neither requests, nor
+  databricks.sdk, nor ipywidgets;
+- the first `%dbrest GET /api/2.0/clusters/list -q` right after it (lazy imports, credentials, connect);
+- `import databricks.sdk`, and the SDK's first call: import + `WorkspaceClient` + `api_client.do` of
+  the same GET.
+Ours and the SDK's processes alternate, run by run.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+from benchmarks import Check, Section, median
+from benchmarks.workspace import bench_env
+
+HEAVY = ("requests", "databricks.sdk", "ipywidgets")
+PATH = "/api/2.0/clusters/list"
+IMPORT_TARGET = "%load_ext imports none of requests, databricks.sdk, ipywidgets"
+
+OURS = f"""
+import json, sys, time
+from IPython.core.interactiveshell import InteractiveShell
+heavy = {HEAVY!r}
+def loaded():
+    return sorted(m for m in heavy if any(k == m or k.startswith(m + ".") for k in sys.modules))
+shell = InteractiveShell.instance()
+before = loaded()
+start = time.perf_counter()
+shell.run_line_magic("load_ext", "notebook_tokens")
+loaded_at = time.perf_counter()
+imported = [m for m in loaded() if m not in before]
+result = shell.run_line_magic("dbrest", "GET {PATH} -q")
+done = time.perf_counter()
+status = getattr(result, "status_code", None)
+print(json.dumps({{"load": loaded_at - start, "call": done - loaded_at, "imported": imported,
+                  "preloaded": before, "status": status}}))
+"""
+
+SDK = f"""
+import json, os, time
+start = time.perf_counter()
+import databricks.sdk
+imported = time.perf_counter()
+from databricks.sdk import WorkspaceClient
+client = WorkspaceClient(host=os.environ["DATABRICKS_HOST"], token=os.environ["DATABRICKS_TOKEN"])
+client.api_client.do("GET", "{PATH}")
+done = time.perf_counter()
+print(json.dumps({{"import": imported - start, "call": done - start}}))
+"""
+
+
+def _sample(script: str, host: str, token: str) -> dict[str, Any]:
+    env = bench_env(DATABRICKS_HOST=host, DATABRICKS_TOKEN=token)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        raise RuntimeError(lines[-1] if lines else f"exit status {done.returncode}")
+    sample: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return sample
+
+
+def _samples(script: str, host: str, token: str, into: list[dict[str, Any]], errors: list[str]) -> None:
+    try:
+        into.append(_sample(script, host, token))
+    except (RuntimeError, ValueError, IndexError, subprocess.TimeoutExpired) as error:
+        errors.append(str(error))
+
+
+def run(host: str, token: str, runs: int) -> Section:
+    section = Section("1. Cold start (a fresh process per run)")
+    ours: list[dict[str, Any]] = []
+    sdk: list[dict[str, Any]] = []
+    ours_errors: list[str] = []
+    sdk_errors: list[str] = []
+    for _ in range(runs):  # alternate, so a slow moment of the machine hits both sides alike
+        _samples(OURS, host, token, ours, ours_errors)
+        _samples(SDK, host, token, sdk, sdk_errors)
+    load = call = None
+    if ours_errors:
+        section.not_measured("%load_ext notebook_tokens, first %dbrest", ours_errors[-1])
+        section.checks.append(Check(IMPORT_TARGET, "not measured", None))
+    else:
+        load = median([s["load"] * 1e3 for s in ours])
+        call = median([s["call"] * 1e3 for s in ours])
+        imported = sorted({name for s in ours for name in s["imported"]})
+        statuses = sorted({str(s["status"]) for s in ours})
+        section.add(
+            "%load_ext notebook_tokens",
+            load,
+            "ms",
+            runs,
+            f"imported: {', '.join(imported)}" if imported else f"imported none of {', '.join(HEAVY)}",
+        )
+        section.add(
+            "first %dbrest GET, right after %load_ext", call, "ms", runs, f"HTTP {', '.join(statuses)}"
+        )
+        section.add(
+            "%load_ext + first %dbrest", median([(s["load"] + s["call"]) * 1e3 for s in ours]), "ms", runs
+        )
+        section.checks.append(Check(IMPORT_TARGET, ", ".join(imported) or "none imported", not imported))
+    if sdk_errors:
+        section.not_measured("databricks-sdk import, first call", sdk_errors[-1])
+    else:
+        section.add("import databricks.sdk", median([s["import"] * 1e3 for s in sdk]), "ms", runs)
+        section.add(
+            "SDK first call: import + WorkspaceClient + api_client.do",
+            median([s["call"] * 1e3 for s in sdk]),
+            "ms",
+            runs,
+        )
+    if not ours_errors and not sdk_errors:
+        section.add(
+            "SDK first call / ours (%load_ext + first %dbrest)",
+            median([b["call"] / (a["load"] + a["call"]) for a, b in zip(ours, sdk, strict=True)]),
+            "x",
+            runs,
+            "ratio per pair of processes run back to back",
+        )
+    section.check("%load_ext <= 30 ms", load, 30, "ms")
+    section.check("first %dbrest call <= 150 ms", call, 150, "ms")
+    return section
