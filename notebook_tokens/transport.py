@@ -1,0 +1,327 @@
+"""`WorkspaceSession`: a requests.Session that can only talk to its workspace.
+
+- relative paths join the workspace host; any other origin raises ForeignOriginError before sending;
+- the bearer is added per request by `WorkspaceAuth`, which checks the request's origin, and is never
+  kept in `session.headers`; requests' netrc lookup is off (trust_env=False) while proxies and the CA
+  bundle from the environment are read once per session;
+- redirects are followed only inside the origin; verify=False and plain http (except loopback) are refused;
+- default timeouts, retries with backoff honouring Retry-After (a POST only when it never left).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from requests.auth import AuthBase
+from requests.utils import get_environ_proxies
+
+from notebook_tokens.apierrors import api_error
+from notebook_tokens.credentials import Credentials, credentials, is_loopback
+from notebook_tokens.errors import ForeignOriginError, InputError, InsecureTransportError, TransportError
+from notebook_tokens.redact import redact
+from notebook_tokens.retrying import RetryPolicy
+
+__all__ = ["DEFAULT_TIMEOUT", "WorkspaceAuth", "WorkspaceSession", "api_error", "origin_of", "session"]
+
+logger = logging.getLogger(__name__)
+DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 60.0)
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+Origin = tuple[str, str, int]
+
+
+def origin_of(url: str) -> Origin | None:
+    """(scheme, hostname, port) of an absolute URL, None when it has no usable host."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    return scheme, parts.hostname, port or _DEFAULT_PORTS[scheme]
+
+
+def _has_userinfo(url: str) -> bool:
+    return "@" in urlsplit(url).netloc
+
+
+class WorkspaceAuth(AuthBase):
+    """Adds the workspace's Authorization header, only to a request for the workspace origin."""
+
+    def __init__(self, workspace: WorkspaceSession) -> None:
+        self._workspace = workspace
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        url = r.url or ""
+        if origin_of(url) != self._workspace._origin or _has_userinfo(url):
+            r.headers.pop("Authorization", None)
+            raise ForeignOriginError(self._workspace._outside_message(url))
+        r.headers.update(self._workspace.credentials.headers())
+        return r
+
+    def __repr__(self) -> str:
+        return f"WorkspaceAuth({self._workspace.host!r})"
+
+
+class WorkspaceSession(requests.Session):
+    """A requests.Session bound to one workspace origin; see the module docstring for the guarantees."""
+
+    def __init__(
+        self,
+        creds: Credentials,
+        *,
+        timeout: float | tuple[float, float] | None = DEFAULT_TIMEOUT,
+        retries: int = 3,
+        retry_policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__()
+        # Off: requests would replace our bearer with Basic auth from ~/.netrc (and send a netrc `default`
+        # entry to any host). Proxies and the CA bundle are merged from the environment below instead.
+        self.trust_env = False
+        self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+        self.retry_policy = retry_policy or RetryPolicy(retries=retries)
+        self._sleep = sleep
+        # foreign redirect targets seen by rebuild_auth, so send() can say which answer redirected there
+        self._foreign_redirects: dict[str, tuple[int, str]] = {}
+        self._creds = creds
+        self._origin: Origin = self._check_host(creds.host)
+        self._apply_environment()
+        self.auth = WorkspaceAuth(self)
+        self.headers["User-Agent"] = "notebook-tokens/0.1 " + str(self.headers.get("User-Agent", ""))
+
+    # -- identity -------------------------------------------------------------------------------
+    @property
+    def host(self) -> str:
+        return self._creds.host
+
+    @property
+    def credentials(self) -> Credentials:
+        return self._creds
+
+    @property
+    def source(self) -> str:
+        return self._creds.source
+
+    def use(self, creds: Credentials) -> None:
+        """Send requests with these credentials from now on (token rotation, another store)."""
+        origin = self._check_host(creds.host)
+        self._creds, self._origin = creds, origin
+        self._apply_environment()
+
+    def __repr__(self) -> str:
+        return f"<WorkspaceSession {self.host} via {self.source}>"
+
+    def _check_host(self, host: str) -> Origin:
+        origin = origin_of(host)
+        if origin is None:
+            raise InputError(f"{redact(host)} is not a workspace URL: expected https://<host>.")
+        if origin[0] == "http" and not is_loopback(origin[1]):
+            raise InsecureTransportError(
+                f"Refusing plain http:// to {origin[1]}: the token would travel unencrypted. "
+                "Use https:// (plain http is allowed only to localhost / 127.0.0.1, e.g. the emulator)."
+            )
+        return origin
+
+    def _apply_environment(self) -> None:
+        # what trust_env would do per request (about 150 us each), done once per session
+        self.proxies = dict(get_environ_proxies(self.host, no_proxy=None))
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        if bundle:
+            self.verify = bundle
+
+    def _outside_message(self, url: str) -> str:
+        shown = redact(url)
+        if _has_userinfo(url):
+            return (
+                f"Refusing {shown}: URLs with a user name or password (user:pass@host) are not sent by this "
+                f"session. Use a path such as /api/2.0/... on {self.host}."
+            )
+        return (
+            f"Refusing {shown}: it is outside the workspace {self.host}, and this session sends requests "
+            "(and its token) only there. Use a path such as /api/2.0/..., or a plain requests.Session "
+            "for other hosts."
+        )
+
+    # -- requests.Session overrides ------------------------------------------------------------------
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        text = url.decode() if isinstance(url, bytes) else str(url)
+        absolute = urljoin(self.host + "/", text)
+        if origin_of(absolute) != self._origin or _has_userinfo(absolute):
+            raise ForeignOriginError(self._outside_message(absolute))
+        if kwargs.get("auth") is not None:
+            raise InputError("auth= is not accepted: the session adds the workspace credentials itself.")
+        if kwargs.get("timeout") is None and len(args) < 8:
+            kwargs["timeout"] = self.timeout
+        return super().request(method, absolute, *args, **kwargs)
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        """On a redirect: drop every credential, then re-add ours only when the target is our origin."""
+        prepared_request.headers.pop("Authorization", None)
+        url = prepared_request.url or ""
+        if origin_of(url) == self._origin and not _has_userinfo(url):
+            prepared_request.headers.update(self._creds.headers())
+        else:
+            if len(self._foreign_redirects) > 32:
+                self._foreign_redirects.clear()
+            self._foreign_redirects[url] = (
+                response.status_code,
+                f"{response.request.method} {_path(response.request)}" if response.request else "a request",
+            )
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        url = request.url or ""
+        if origin_of(url) != self._origin or _has_userinfo(url):
+            request.headers.pop("Authorization", None)
+            raise ForeignOriginError(self._redirect_message(url) or self._outside_message(url))
+        if kwargs.get("verify") is False or self.verify is False:
+            raise InsecureTransportError(
+                "Refusing verify=False: without TLS verification anyone on the path could read the token. "
+                "Point REQUESTS_CA_BUNDLE (or verify=) at your CA bundle instead."
+            )
+        return self._send_with_retries(request, **kwargs)
+
+    def _redirect_message(self, url: str) -> str:
+        redirect = self._foreign_redirects.get(url)
+        if redirect is None:
+            return ""
+        status, source = redirect
+        return (
+            f"The workspace answered {source} with a {status} redirect to {redact(url)}, "
+            f"outside {self.host}: "
+            "not followed, and no credential was sent there. Check the workspace URL (DATABRICKS_HOST) "
+            "and any proxy in between."
+        )
+
+    def _send_with_retries(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        method = (request.method or "GET").upper()
+        policy = self.retry_policy
+        replayable = request.body is None or isinstance(request.body, (bytes, str))
+        attempt = 0
+        while True:
+            try:
+                response = super().send(request, **kwargs)
+            except requests.exceptions.RequestException as exc:
+                if attempt >= policy.retries or not replayable or not policy.should_retry_error(method, exc):
+                    raise
+                delay = policy.delay(attempt)
+                logger.debug(
+                    "retrying %s %s after %s in %.1f s", method, _path(request), type(exc).__name__, delay
+                )
+            else:
+                if attempt >= policy.retries or not replayable:
+                    return response
+                if not policy.should_retry_status(method, response.status_code):
+                    return response
+                delay = policy.delay(attempt, response.headers.get("Retry-After"))
+                logger.debug(
+                    "retrying %s %s after %s in %.1f s", method, _path(request), response.status_code, delay
+                )
+                response.close()
+            attempt += 1
+            self._sleep(delay)
+
+    # -- conveniences ------------------------------------------------------------------------------
+    def api(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+    ) -> Any:
+        """Send, raise ApiError (redacted, with a hint) on an HTTP error, return the parsed JSON body."""
+        try:
+            response = self.request(method, path, json=json, params=params, timeout=timeout)
+        except requests.exceptions.ConnectionError as exc:
+            raise TransportError(
+                f"Could not reach {self.host} ({type(exc).__name__}) for {method.upper()} {redact(path)}: "
+                "check the host name, your network and proxy settings, then try again."
+            ) from exc
+        except requests.exceptions.Timeout as exc:
+            raise TransportError(
+                f"{self.host} did not answer {method.upper()} {redact(path)} in time ({type(exc).__name__}): "
+                "try again, or pass a longer timeout=."
+            ) from exc
+        if response.status_code >= 400:
+            raise api_error(response, self.source)
+        if not response.content:
+            return {}
+        try:
+            return response.json()
+        except ValueError:
+            return response.text
+
+    def iter_pages(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+        max_pages: int | None = None,
+    ) -> Iterator[requests.Response]:
+        """Each page's response, following next_page_token -> page_token (or has_more with offset)."""
+        params = dict(params or {})
+        body = dict(json) if json is not None else None
+        in_body = body is not None and method.upper() != "GET"
+        pages = 0
+        while True:
+            response = self.request(method, path, params=params or None, json=body)
+            if response.status_code >= 400:
+                raise api_error(response, self.source)
+            yield response
+            pages += 1
+            if max_pages is not None and pages >= max_pages:
+                return
+            data = response.json() if response.content else {}
+            if not isinstance(data, dict):
+                return
+            target = body if in_body and body is not None else params
+            next_token = data.get("next_page_token")
+            if next_token:
+                if target.get("page_token") == next_token:
+                    return  # the server repeated itself: stop rather than loop forever
+                target["page_token"] = next_token
+            elif data.get("has_more"):
+                count = next((len(v) for v in data.values() if isinstance(v, list)), 0)
+                if not count:
+                    return
+                target["offset"] = int(target.get("offset", 0)) + count
+            else:
+                return
+
+    def paginate(
+        self, path: str, items_key: str, *, max_pages: int | None = None, **params: Any
+    ) -> Iterator[Any]:
+        """Every item under `items_key` across all pages of a GET."""
+        for response in self.iter_pages("GET", path, params=params, max_pages=max_pages):
+            data = response.json() if response.content else {}
+            yield from (data.get(items_key) or []) if isinstance(data, dict) else []
+
+
+def _path(request: requests.PreparedRequest) -> str:
+    return redact(urlsplit(request.url or "").path)
+
+
+def session(
+    host: str | None = None,
+    *,
+    store: Any = None,
+    profile: str | None = None,
+    timeout: float | tuple[float, float] | None = None,
+    **kw: Any,
+) -> WorkspaceSession:
+    """A WorkspaceSession for the credentials `credentials(host, store=, profile=)` resolves."""
+    creds = credentials(
+        host, store=store, profile=profile, environ=kw.pop("environ", None), dbutils=kw.pop("dbutils", None)
+    )
+    return WorkspaceSession(creds, timeout=timeout, **kw)
