@@ -40,10 +40,11 @@ def make_clusters(count: int, creators: list[str], now_ms: int, seed: int = 42) 
     for n in range(count):
         started = now_ms - rng.randint(1, 60 * 24) * 60_000
         suffix = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(8))
+        day = f"{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
         state = rng.choice(["RUNNING", "TERMINATED", "TERMINATED"])
         node = rng.choice(_NODES)
         cluster: dict[str, Any] = {
-            "cluster_id": f"{rng.randint(101, 1231):04d}-{rng.randint(0, 235959):06d}-{suffix}",
+            "cluster_id": f"{day}-{rng.randint(0, 235959):06d}-{suffix}",
             "cluster_name": f"{_NAMES[n % len(_NAMES)]}-{n + 1:02d}",
             "spark_version": rng.choice(_RUNTIMES),
             "node_type_id": node,
@@ -57,7 +58,6 @@ def make_clusters(count: int, creators: list[str], now_ms: int, seed: int = 42) 
             if state == "RUNNING"
             else "Inactive cluster terminated (inactive for 60 minutes).",
             "start_time": started,
-            "spark_conf": {},
             "custom_tags": {"team": rng.choice(["data", "ml", "analytics"])},
             "data_security_mode": "USER_ISOLATION",
             "runtime_engine": "STANDARD",

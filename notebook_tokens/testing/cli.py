@@ -1,0 +1,65 @@
+"""`python -m notebook_tokens emulator`: serve a local Databricks workspace on 127.0.0.1.
+
+Prints `DATABRICKS_HOST=...` and `DATABRICKS_TOKEN=...` (the admin's PAT) as its first two lines, then
+serves until SIGINT or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from notebook_tokens.testing.persist import load, save
+from notebook_tokens.testing.seed import SEEDS
+from notebook_tokens.testing.server import EmulatorServer
+from notebook_tokens.testing.workspace import FakeWorkspace
+
+SAVE_INTERVAL = 0.5
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m notebook_tokens emulator", description=__doc__.split("\n")[0])
+    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    p.add_argument("--token", help="the admin user's token value (default: a new dapi... token)")
+    p.add_argument("--state", type=Path, help="JSON file to load state from and save it to (atomic writes)")
+    p.add_argument("--latency-ms", type=float, default=0, help="delay added to every answer")
+    p.add_argument("--seed", choices=SEEDS, default="demo", help="data for a new workspace (default: demo)")
+    return p
+
+
+def build_workspace(args: argparse.Namespace) -> FakeWorkspace:
+    if args.state is not None and args.state.exists():
+        ws = load(args.state)
+        if args.token and not ws.is_token_active(args.token):
+            ws.admin_token = ws.add_user(ws.admin_user_name, admin=True, token=args.token)
+        return ws
+    return FakeWorkspace(seed=args.seed, admin_token=args.token)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    ws = build_workspace(args)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    with EmulatorServer(ws, port=args.port, latency_ms=args.latency_ms) as server:
+        print(f"DATABRICKS_HOST={server.url}", flush=True)
+        print(f"DATABRICKS_TOKEN={ws.admin_token}", flush=True)
+        print(f"# user token (not an admin): {ws.user_token}", flush=True)
+        saved = -1
+        while not stop.wait(SAVE_INTERVAL):
+            if args.state is not None and ws.version != saved:
+                saved = ws.version
+                save(ws, args.state)
+    if args.state is not None:
+        save(ws, args.state)
+    print("emulator stopped", file=sys.stderr, flush=True)
+    return 0
