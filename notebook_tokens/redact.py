@@ -128,6 +128,16 @@ def _forms(value: str) -> Iterable[str]:
         yield b64
         yield b64.rstrip("=")
         yield base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    # The value inside any base64 blob (`Basic base64("user@x.com:"+PAT)`, a JSON body in base64):
+    # for each of the 3 alignments, the characters that depend on the value's bits alone.
+    data = value.encode()
+    for offset in range(3):
+        chunk = base64.b64encode(b"\0" * offset + data + b"\0\0").decode()
+        first = -(-8 * offset // 6)
+        last = (8 * (offset + len(data))) // 6
+        core = chunk[first:last]
+        yield core
+        yield core.replace("+", "-").replace("/", "_")
 
 
 def _build_pattern(values: Iterable[str]) -> re.Pattern[str] | None:
@@ -156,10 +166,7 @@ def redact(text: str, known: Iterable[Token] | None = None) -> str:
     strings with `[REDACTED]`. `known=None` uses every Token this process has seen."""
     if not text:
         return text
-    if known is None:
-        pattern = _registry_pattern()
-    else:
-        pattern = _build_pattern(t.reveal() for t in known)
+    pattern = _registry_pattern() if known is None else _build_pattern(t.reveal() for t in known)
     if pattern is not None:
         text = pattern.sub(REDACTED, text)
     if "dapi" in text:
