@@ -71,6 +71,8 @@ class RestResult:
     note: str = ""
     pages: int = 1
     table: bool = False
+    # set by `%dbrest -q`: the execution count of the cell in which this result is not displayed
+    quiet_in: int | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:

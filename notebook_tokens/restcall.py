@@ -1,0 +1,131 @@
+"""Send a parsed `RestRequest` through a `WorkspaceSession` and build the `RestResult`.
+
+Imported lazily by `%dbrest` on its first call (it imports requests). The session's `request()` does
+the work, so the bearer is injected per request and its retry and redirect rules apply.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from notebook_tokens.apierrors import api_error
+from notebook_tokens.errors import TransportError
+from notebook_tokens.pages import Pages
+from notebook_tokens.redact import redact
+from notebook_tokens.render import RequestInfo, RestResult, masked_headers
+
+if TYPE_CHECKING:
+    from notebook_tokens.restcell import RestRequest
+    from notebook_tokens.transport import WorkspaceSession
+
+__all__ = ["CallOptions", "call"]
+
+Progress = Callable[[int, int, float], None]
+
+
+@dataclass(frozen=True)
+class CallOptions:
+    all_pages: bool = False
+    max_pages: int | None = None
+    timeout: float | None = None
+    table: bool = False
+    progress: Progress | None = None  # called after each page once fetching takes over a second
+
+
+def call(session: WorkspaceSession, request: RestRequest, options: CallOptions) -> RestResult:
+    """One request, or every page of it with `all_pages`; HTTP errors come back as a failed result."""
+    if not options.all_pages:
+        return _result(_send(session, request, request.params, options), request, options, session.source)
+    pages = Pages(request.params)
+    params = request.params
+    started = time.monotonic()
+    elapsed = 0.0
+    while True:
+        response = _send(session, request, params, options)
+        elapsed += response.elapsed.total_seconds()
+        if response.status_code >= 400:
+            return _result(response, request, options, session.source)
+        next_params = pages.add(_body(response)[0])
+        if next_params is None:
+            break
+        if options.max_pages is not None and pages.count >= options.max_pages:
+            pages.note = f"--all stopped after {pages.count} pages (--max-pages); more remain."
+            break
+        waited = time.monotonic() - started
+        if options.progress is not None and waited > 1.0:
+            options.progress(pages.count, pages.item_count, waited)
+        params = next_params
+    merged = pages.finish()
+    result = _result(response, request, options)
+    return replace(
+        result,
+        data=merged,
+        raw=merged,
+        note=pages.note,
+        pages=pages.count,
+        elapsed=type(result.elapsed)(seconds=elapsed),
+    )
+
+
+def _send(
+    session: WorkspaceSession, request: RestRequest, params: list[tuple[str, str]], options: CallOptions
+) -> requests.Response:
+    kwargs: dict[str, Any] = {"params": params or None, "headers": request.headers or None}
+    if options.timeout is not None:
+        kwargs["timeout"] = options.timeout
+    if request.has_body:
+        kwargs["json"] = request.body
+    try:
+        return session.request(request.method, request.path, **kwargs)
+    except requests.exceptions.Timeout as exc:
+        raise TransportError(
+            f"{session.host} did not answer {request.method} {redact(request.path)} in time "
+            f"({type(exc).__name__}): try again, or pass a longer --timeout."
+        ) from None
+    except requests.exceptions.RequestException as exc:
+        raise TransportError(
+            f"Could not reach {session.host} ({type(exc).__name__}) for {request.method} "
+            f"{redact(request.path)}: check the host, your network and proxy settings, then try again."
+        ) from None
+
+
+def _body(response: requests.Response) -> tuple[Any, bool]:
+    if not response.content:
+        return None, True
+    try:
+        return response.json(), True
+    except ValueError:
+        return response.text, False
+
+
+def _result(
+    response: requests.Response, request: RestRequest, options: CallOptions, source: str = ""
+) -> RestResult:
+    sent = response.request
+    info = RequestInfo(
+        request.method,
+        redact(sent.url or request.path),
+        masked_headers(sent.headers.items()),
+    )
+    data, is_json = _body(response)
+    result = RestResult(
+        status_code=response.status_code,
+        reason=response.reason or "",
+        headers=dict(response.headers),
+        data=data,
+        elapsed=response.elapsed,
+        request=info,
+        path=request.path,
+        raw=data,
+        is_json=is_json,
+        table=options.table,
+    )
+    if response.status_code >= 400:
+        error = api_error(response, source)
+        result = replace(result, error_code=error.error_code, message=error.message, hint=error.hint)
+    return result
