@@ -1,0 +1,168 @@
+"""Rotation against the emulator, with a fault at each step: the end state is always one working token
+in the store, no active orphan carrying the rotation marker, and the old token revoked once the new works."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from tokensupport import MemoryKeyring, session_for
+
+from notebook_tokens.errors import InputError, RotationError
+from notebook_tokens.redact import Token
+from notebook_tokens.stores import Store, parse_store
+from notebook_tokens.tokens import TokenManager
+
+
+class Died(BaseException):
+    """The process 'dies' at a checkpoint: nothing after it runs, no cleanup code catches it."""
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """An in-memory keyring backend: stands in for a desktop keyring, which a headless machine lacks."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def start(emulator: Any, spec: str) -> tuple[TokenManager, Store]:
+    """A notebook whose token (the user's) lives in `spec`."""
+    bootstrap = session_for(emulator.url, emulator.workspace.user_token)
+    store = parse_store(spec, api=bootstrap)
+    store.write(emulator.url, Token(emulator.workspace.user_token))
+    return restart(emulator, store), store
+
+
+def restart(emulator: Any, store: Store, value: Token | None = None) -> TokenManager:
+    """A fresh process: its session reads the token from the store (or uses `value`)."""
+    token = value or store.read(emulator.url)
+    assert token is not None
+    session = session_for(emulator.url, token, store=store, source=store.description)
+    if hasattr(store, "api"):
+        store.api = session  # a secret store writes through the notebook's session
+    return TokenManager(session)
+
+
+def assert_clean(emulator: Any, store: Store) -> Token:
+    """One working token in the store; it is the user's only token; no active marked orphan."""
+    ws = emulator.workspace
+    stored = store.read(emulator.url)
+    assert stored is not None and ws.is_token_active(stored.reveal())
+    with session_for(emulator.url, stored) as probe:
+        assert probe.api("GET", "/api/2.0/preview/scim/v2/Me")["userName"] == ws.user_user_name
+    assert ws.token_ids(ws.user_user_name) == [stored.token_id]
+    marked = [t for t in ws.tokens.values() if "[nt:rot:" in t.comment and t.token_id != stored.token_id]
+    assert marked == []
+    return stored
+
+
+@pytest.mark.parametrize("kind", ["netrc", "keyring", "secret"])
+def test_rotation_replaces_the_token_in_each_store(
+    emulator: Any, tmp_path: Path, memory_keyring: MemoryKeyring, kind: str
+) -> None:
+    specs = {"netrc": f"netrc:{tmp_path / 'netrc'}", "keyring": "keyring:nt-rot", "secret": "secret:ops/pat"}
+    spec = specs[kind]
+    manager, store = start(emulator, spec)
+    old = manager.session.credentials.token
+    assert old is not None
+    result = manager.rotate()
+    stored = assert_clean(emulator, store)
+    assert result.new_id == stored.token_id and result.old_id == old.token_id
+    assert not emulator.workspace.is_token_active(old.reveal())
+    assert manager.session.credentials.token == stored  # the session switched
+    assert result.warning == "" and result.stored_in == store.description
+    assert manager.me()["userName"] == emulator.workspace.user_user_name
+
+
+def test_rotation_into_another_store(emulator: Any, tmp_path: Path) -> None:
+    manager, _ = start(emulator, f"netrc:{tmp_path / 'first'}")
+    result = manager.rotate(f"netrc:{tmp_path / 'second'}")
+    second = parse_store(f"netrc:{tmp_path / 'second'}")
+    assert assert_clean(emulator, second).token_id == result.new_id
+
+
+def test_store_write_failure_revokes_the_new_token_and_keeps_the_old(
+    emulator: Any, memory_keyring: MemoryKeyring
+) -> None:
+    manager, store = start(emulator, "keyring:nt-rot")
+    old = manager.session.credentials.token
+    memory_keyring.fail_writes = 1
+    with pytest.raises(RotationError, match=r"old token is still in use.*revoked"):
+        manager.rotate()
+    assert assert_clean(emulator, store) == old
+    assert manager.session.credentials.token == old
+
+
+def test_verify_401_revokes_the_new_token_and_keeps_the_old(emulator: Any, tmp_path: Path) -> None:
+    manager, store = start(emulator, f"netrc:{tmp_path / 'netrc'}")
+    old = manager.session.credentials.token
+    emulator.workspace.faults.fail(status=401, times=1, path="/api/2.0/preview/scim/v2/Me")
+    with pytest.raises(RotationError, match=r"did not authenticate.*revoked.*still in use and back in"):
+        manager.rotate()
+    assert assert_clean(emulator, store) == old
+
+
+def test_failing_to_revoke_the_old_token_keeps_the_new_and_names_the_old(
+    emulator: Any, tmp_path: Path
+) -> None:
+    manager, store = start(emulator, f"netrc:{tmp_path / 'netrc'}")
+    old = manager.session.credentials.token
+    assert old is not None
+    emulator.workspace.faults.fail(status=500, times=1, path="/api/2.0/token/delete")
+    result = manager.rotate()
+    assert old.token_id in result.warning and "%dbtoken revoke" in result.warning
+    stored = store.read(emulator.url)
+    assert stored is not None and stored.token_id == result.new_id
+    assert emulator.workspace.is_token_active(old.reveal())  # named, not yet revoked
+    manager.rotate()  # the rerun finishes the job
+    assert_clean(emulator, store)
+    assert not emulator.workspace.is_token_active(old.reveal())
+
+
+@pytest.mark.parametrize("step", ["created", "stored", "verified", "switched"])
+@pytest.mark.parametrize("restart_with", ["store", "old token"])
+def test_rerun_after_dying_at_any_step_leaves_one_token_and_no_orphan(
+    emulator: Any, tmp_path: Path, step: str, restart_with: str
+) -> None:
+    manager, store = start(emulator, f"netrc:{tmp_path / 'netrc'}")
+    old = manager.session.credentials.token
+    assert old is not None
+
+    def die(name: str) -> None:
+        if name == step:
+            raise Died(name)
+
+    with pytest.raises(Died):
+        manager.rotate(checkpoint=die)
+    again = restart(emulator, store, old if restart_with == "old token" else None)
+    result = again.rotate()
+    stored = assert_clean(emulator, store)
+    assert result.new_id == stored.token_id
+    assert not emulator.workspace.is_token_active(old.reveal())
+    assert again.session.credentials.token == stored
+
+
+def test_repair_leaves_other_stores_rotations_alone(emulator: Any, tmp_path: Path) -> None:
+    """Markers are scoped to one store: rotating netrc A never revokes the token rotated into netrc B."""
+    ws = emulator.workspace
+    manager, _ = start(emulator, f"netrc:{tmp_path / 'a'}")
+    second, _ = ws.issue_token(ws.user_user_name, comment="for a job")
+    store_b = parse_store(f"netrc:{tmp_path / 'b'}")
+    store_b.write(emulator.url, Token(second))
+    restart(emulator, store_b).rotate()
+    b_token = store_b.read(emulator.url)
+    assert b_token is not None
+    manager.rotate()
+    assert ws.is_token_active(b_token.reveal())
+
+
+def test_rotation_needs_a_writable_store(emulator: Any) -> None:
+    session = session_for(emulator.url, emulator.workspace.user_token, source="env DATABRICKS_TOKEN")
+    with pytest.raises(InputError, match=r"env DATABRICKS_TOKEN, which cannot be written: pass --store"):
+        TokenManager(session).rotate()
