@@ -21,6 +21,7 @@ from notebook_tokens.errors import NetrcError
 __all__ = ["Entry", "parse", "quote", "read_secure", "remove_entry", "set_entry", "write_atomic"]
 
 _FIELDS = ("login", "password", "account")
+_KEYWORDS = ("machine", "default", "macdef")
 _SAFE = re.compile(r'[^\s"\\#][^\s"\\]*')
 
 
@@ -30,6 +31,7 @@ class _Tok:
     start: int
     end: int
     line: int
+    quoted: bool = False
 
 
 @dataclass
@@ -94,7 +96,7 @@ class _Lexer:
                     self.pos += 1
                 out.append(text[self.pos])
                 self.pos += 1
-        return _Tok("".join(out), start, self.pos, line)
+        return _Tok("".join(out), start, self.pos, line, text[start] == '"')
 
     def skip_macro(self) -> int:
         """Skip a macdef body: the lines after the macdef line up to an empty line (or the end)."""
@@ -125,8 +127,8 @@ def _parse(text: str, where: str) -> tuple[list[Entry], _Lexer]:
     lexer, entries = _Lexer(text, where), []
     current: Entry | None = None
     while (tok := lexer.next()) is not None:
-        word = tok.value
-        if word in ("machine", "default", "macdef"):
+        word = "" if tok.quoted else tok.value
+        if word in _KEYWORDS:
             name = ""
             if word != "default":
                 name_tok = lexer.next()
@@ -142,7 +144,7 @@ def _parse(text: str, where: str) -> tuple[list[Entry], _Lexer]:
             if current is None:
                 raise lexer.error(tok.line, f"'{word}' appears outside a machine or default entry")
             value = lexer.next()
-            if value is None or value.value in ("machine", "default", "macdef"):
+            if value is None or (not value.quoted and value.value in _KEYWORDS):
                 raise lexer.error(tok.line, f"a value is missing after '{word}'")
             current.fields[word] = value
             current.end = value.end
@@ -157,7 +159,7 @@ def _parse(text: str, where: str) -> tuple[list[Entry], _Lexer]:
 
 def quote(value: str) -> str:
     """The value as a netrc token: bare when safe, else double-quoted with backslash escapes."""
-    if _SAFE.fullmatch(value):
+    if _SAFE.fullmatch(value) and value not in _KEYWORDS and value not in _FIELDS:
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
