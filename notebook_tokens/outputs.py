@@ -24,6 +24,7 @@ from notebook_tokens.redact import redact, redact_data
 __all__ = ["RedactingStream", "install", "uninstall"]
 
 _STATE = "_notebook_tokens_outputs"
+_MISSING = object()
 
 
 class RedactingStream:
@@ -84,10 +85,15 @@ def install(shell: Any, context: Any) -> None:
             stb = [redact(line) for line in stb]
         return showtraceback(etype, evalue, stb)
 
-    shell.display_pub.publish = redacting_publish
-    shell.displayhook.write_format_data = redacting_write_format_data
-    shell._showtraceback = redacting_showtraceback
-    saved["hooks"] = (redacting_publish, redacting_write_format_data, redacting_showtraceback)
+    hooks = (
+        (shell.display_pub, "publish", redacting_publish),
+        (shell.displayhook, "write_format_data", redacting_write_format_data),
+        (shell, "_showtraceback", redacting_showtraceback),
+    )
+    # what each instance had before (usually nothing: the class method), so uninstall can put it back
+    saved["hooks"] = [(owner, name, hook, owner.__dict__.get(name, _MISSING)) for owner, name, hook in hooks]
+    for owner, name, hook in hooks:
+        setattr(owner, name, hook)
     saved["display_formatter"] = _register_result_display(shell)
     setattr(shell, _STATE, saved)
 
@@ -100,15 +106,13 @@ def uninstall(shell: Any) -> None:
     for name, proxy in zip(("stdout", "stderr"), saved["streams"], strict=True):
         if getattr(sys, name) is proxy:
             setattr(sys, name, saved[name])
-    publish, write_format_data, showtraceback = saved["hooks"]
-    # the hooks are instance attributes shadowing the class methods: deleting them restores the originals
-    for owner, name, hook in (
-        (shell.display_pub, "publish", publish),
-        (shell.displayhook, "write_format_data", write_format_data),
-        (shell, "_showtraceback", showtraceback),
-    ):
-        if owner.__dict__.get(name) is hook:
+    for owner, name, hook, previous in saved["hooks"]:
+        if owner.__dict__.get(name) is not hook:
+            continue  # replaced since by someone else: leave theirs alone
+        if previous is _MISSING:
             delattr(owner, name)
+        else:
+            setattr(owner, name, previous)
     formatter, previous = saved["display_formatter"]
     formatter.type_printers.pop(_result_type(), None)
     if previous is not None:

@@ -1,6 +1,6 @@
 """`%dbrest` / `%%dbrest` in a real IPython InteractiveShell against the emulator over loopback.
 
-The shell's failed cells raise (like jupysql's TestingShell); its history is in memory only.
+The shell's failed cells raise (like jupysql's InteractiveShell); its history is in memory only.
 """
 
 from __future__ import annotations
@@ -18,26 +18,16 @@ from notebook_tokens.errors import ApiError
 from notebook_tokens.render import RestResult
 
 
-class TestingShell(InteractiveShell):
-    """An InteractiveShell whose `run_cell` raises the cell's error instead of printing it."""
-
-    __test__ = False  # a helper, not a test class
-
-    def run_cell(self, *args: Any, **kwargs: Any) -> Any:
-        result = super().run_cell(*args, **kwargs)
-        result.raise_error()
-        return result
-
-
 @pytest.fixture(scope="module")
-def shell() -> TestingShell:
+def shell() -> InteractiveShell:
+    """The process's InteractiveShell (a singleton other test modules may share), history in memory."""
     config = Config()
     config.HistoryManager.hist_file = ":memory:"
-    return TestingShell.instance(config=config)
+    return InteractiveShell.instance(config=config)
 
 
 @pytest.fixture
-def ip(shell: TestingShell, db_env: Any) -> Iterator[TestingShell]:
+def ip(shell: InteractiveShell, db_env: Any) -> Iterator[InteractiveShell]:
     """The shell with `%load_ext notebook_tokens` done, credentials from DATABRICKS_HOST/TOKEN."""
     shell.run_line_magic("load_ext", "notebook_tokens")
     db_env.workspace.clear_requests()
@@ -45,21 +35,22 @@ def ip(shell: TestingShell, db_env: Any) -> Iterator[TestingShell]:
     shell.run_line_magic("unload_ext", "notebook_tokens")
 
 
-def run(ip: TestingShell, cell: str) -> tuple[Any, list[Any]]:
+def run(ip: InteractiveShell, cell: str) -> tuple[Any, list[Any]]:
     """Run a cell (counted, like a kernel); its value and the rich outputs it displayed."""
     with capture_output() as captured:
-        result = ip.run_cell(cell, store_history=True)
+        result = InteractiveShell.run_cell(ip, cell, store_history=True)
+    result.raise_error()
     return result.result, captured.outputs
 
 
-def test_cell_without_body_displays_clusters_as_a_json_tree(ip: TestingShell, db_env: Any) -> None:
+def test_cell_without_body_displays_clusters_as_a_json_tree(ip: InteractiveShell, db_env: Any) -> None:
     value, outputs = run(ip, "%%dbrest GET /api/2.0/clusters/list")
     assert isinstance(value, RestResult) and value.status_code == 200
     assert len(outputs[0].data["application/json"]["clusters"]) == 30
     assert outputs[0].metadata["application/json"] == {"expanded": False, "root": "/api/2.0/clusters/list"}
 
 
-def test_all_merges_every_page(ip: TestingShell, db_env: Any) -> None:
+def test_all_merges_every_page(ip: InteractiveShell, db_env: Any) -> None:
     value, _ = run(ip, "%dbrest GET /api/2.1/clusters/list page_size==5 --all")
     ids = [c["cluster_id"] for c in value.data["clusters"]]
     assert ids == [c["cluster_id"] for c in db_env.workspace.clusters]
@@ -67,18 +58,18 @@ def test_all_merges_every_page(ip: TestingShell, db_env: Any) -> None:
     assert len(db_env.workspace.requests) == 6
 
 
-def test_max_pages_stops_with_a_note(ip: TestingShell) -> None:
+def test_max_pages_stops_with_a_note(ip: InteractiveShell) -> None:
     value, outputs = run(ip, "%dbrest GET /api/2.1/clusters/list page_size==5 --all --max-pages 2")
     assert len(value.data["clusters"]) == 10
     assert "stopped after 2 pages" in outputs[0].data["text/plain"]
 
 
-def test_extract_and_out_store_a_list(ip: TestingShell, db_env: Any) -> None:
+def test_extract_and_out_store_a_list(ip: InteractiveShell, db_env: Any) -> None:
     run(ip, "%%dbrest GET /api/2.1/clusters/list page_size==7 --all -e 'clusters[].cluster_id' -o ids -q\n")
     assert ip.user_ns["ids"] == [c["cluster_id"] for c in db_env.workspace.clusters]
 
 
-def test_post_body_with_dollar_var_starts_that_cluster(ip: TestingShell, db_env: Any) -> None:
+def test_post_body_with_dollar_var_starts_that_cluster(ip: InteractiveShell, db_env: Any) -> None:
     cluster = next(c for c in db_env.workspace.clusters if c["state"] == "TERMINATED")
     ip.user_ns["cid"] = cluster["cluster_id"]
     value, _ = run(ip, '%%dbrest POST /api/2.0/clusters/start\n{"cluster_id": "$cid"}\n')
@@ -87,7 +78,7 @@ def test_post_body_with_dollar_var_starts_that_cluster(ip: TestingShell, db_env:
     assert db_env.workspace.requests[-1].body == f'{{"cluster_id": "{cluster["cluster_id"]}"}}'.encode()
 
 
-def test_line_form_returns_the_result_and_q_displays_nothing(ip: TestingShell) -> None:
+def test_line_form_returns_the_result_and_q_displays_nothing(ip: InteractiveShell) -> None:
     _, outputs = run(ip, "x = %dbrest GET /api/2.0/clusters/list -q\nx")
     assert outputs == []
     assert isinstance(ip.user_ns["x"], RestResult) and ip.user_ns["x"].ok
@@ -95,19 +86,19 @@ def test_line_form_returns_the_result_and_q_displays_nothing(ip: TestingShell) -
     assert "application/json" in later[0].data
 
 
-def test_ipython_expands_braces_on_the_line(ip: TestingShell, db_env: Any) -> None:
+def test_ipython_expands_braces_on_the_line(ip: InteractiveShell, db_env: Any) -> None:
     ip.user_ns["first"] = db_env.workspace.clusters[0]["cluster_id"]
     value, _ = run(ip, "%dbrest GET /api/2.0/clusters/get cluster_id=={first}")
     assert value.data["cluster_id"] == ip.user_ns["first"]
 
 
-def test_get_body_becomes_query_params_and_header_items_are_sent(ip: TestingShell, db_env: Any) -> None:
+def test_get_body_becomes_query_params_and_header_items_are_sent(ip: InteractiveShell, db_env: Any) -> None:
     run(ip, '%%dbrest GET /api/2.1/clusters/list X-Trace:abc\n{"page_size": 3}\n')
     sent = db_env.workspace.requests[-1]
     assert sent.query["page_size"] == ["3"] and sent.header("X-Trace") == "abc" and sent.body == b""
 
 
-def test_http_error_renders_a_block_and_the_cell_does_not_fail(ip: TestingShell) -> None:
+def test_http_error_renders_a_block_and_the_cell_does_not_fail(ip: InteractiveShell) -> None:
     value, outputs = run(ip, "%dbrest GET /api/2.0/clusters/get cluster_id==nope -o got")
     assert not value.ok and value.status_code == 400
     assert (
@@ -117,18 +108,18 @@ def test_http_error_renders_a_block_and_the_cell_does_not_fail(ip: TestingShell)
     assert "got" not in ip.user_ns
 
 
-def test_invalid_token_shows_403_and_the_hint(ip: TestingShell, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_invalid_token_shows_403_and_the_hint(ip: InteractiveShell, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABRICKS_TOKEN", "dapi" + "0" * 32)
     value, _ = run(ip, "%dbrest GET /api/2.0/clusters/list")
     assert value.text().startswith("403 PERMISSION_DENIED: Invalid access token.\nThe token from")
 
 
-def test_raise_makes_the_cell_fail(ip: TestingShell) -> None:
+def test_raise_makes_the_cell_fail(ip: InteractiveShell) -> None:
     with pytest.raises(ApiError, match="Cluster nope does not exist"):
         run(ip, "%dbrest GET /api/2.0/clusters/get cluster_id==nope --raise")
 
 
-def test_verbose_shows_the_request_with_the_token_masked(ip: TestingShell, db_env: Any) -> None:
+def test_verbose_shows_the_request_with_the_token_masked(ip: InteractiveShell, db_env: Any) -> None:
     _, outputs = run(ip, "%dbrest -v GET /api/2.0/clusters/list")
     request_text = outputs[0].data["text/plain"]
     token = db_env.workspace.admin_token
@@ -137,13 +128,13 @@ def test_verbose_shows_the_request_with_the_token_masked(ip: TestingShell, db_en
     assert all(token not in str(o.data) for o in outputs)
 
 
-def test_table_renders_html(ip: TestingShell) -> None:
+def test_table_renders_html(ip: InteractiveShell) -> None:
     _, outputs = run(ip, "%dbrest GET /api/2.0/clusters/list --table")
     assert "<th>cluster_id</th>" in outputs[0].data["text/html"]
     assert "application/json" not in outputs[0].data
 
 
-def test_all_on_a_response_that_is_not_paginated_notes_it(ip: TestingShell, db_env: Any) -> None:
+def test_all_on_a_response_that_is_not_paginated_notes_it(ip: InteractiveShell, db_env: Any) -> None:
     value, outputs = run(ip, "%dbrest GET /api/2.0/workspace-conf keys==enableTokensConfig --all")
     assert value.ok and value.data == {"enableTokensConfig": "true"}
     assert "note: --all: this response is not paginated" in outputs[0].data["text/plain"]
@@ -170,7 +161,7 @@ def test_all_on_a_response_that_is_not_paginated_notes_it(ip: TestingShell, db_e
     ],
 )
 def test_bad_input_is_a_usage_error_and_sends_nothing(
-    ip: TestingShell, db_env: Any, cell: str, message: str
+    ip: InteractiveShell, db_env: Any, cell: str, message: str
 ) -> None:
     with pytest.raises(UsageError) as info:
         run(ip, cell)
@@ -179,29 +170,29 @@ def test_bad_input_is_a_usage_error_and_sends_nothing(
 
 
 def test_foreign_absolute_url_is_refused_and_nothing_is_sent(
-    ip: TestingShell, db_env: Any, foreign_server: Any
+    ip: InteractiveShell, db_env: Any, foreign_server: Any
 ) -> None:
     with pytest.raises(UsageError, match="is not this workspace"):
         run(ip, f"%dbrest GET {foreign_server.url}/api/2.0/clusters/list")
     assert foreign_server.requests == [] and db_env.workspace.requests == []
 
 
-def test_same_origin_absolute_url_is_accepted(ip: TestingShell, db_env: Any) -> None:
+def test_same_origin_absolute_url_is_accepted(ip: InteractiveShell, db_env: Any) -> None:
     value, _ = run(ip, f"%dbrest GET {db_env.url}/api/2.0/clusters/list")
     assert value.ok
 
 
-def test_help_has_examples(ip: TestingShell) -> None:
+def test_help_has_examples(ip: InteractiveShell) -> None:
     doc = ip.find_line_magic("dbrest").__doc__
     assert "%%dbrest POST /api/2.0/clusters/start" in doc and "--all" in doc and "--max-pages N" in doc
 
 
-def test_unload_removes_magic_and_transformer(shell: TestingShell, db_env: Any) -> None:
+def test_unload_removes_magic_and_transformer(shell: InteractiveShell, db_env: Any) -> None:
     shell.run_line_magic("load_ext", "notebook_tokens")
     shell.run_line_magic("unload_ext", "notebook_tokens")
     assert shell.find_line_magic("dbrest") is None
     assert not any("empty_dbrest_cell" in repr(t) for t in shell.input_transformers_cleanup)
     with pytest.raises(UsageError, match="Cell magic `%%dbrest` not found"):  # not rewritten any more
-        shell.run_cell("%%dbrest GET /api/2.0/clusters/list\n")
+        run(shell, "%%dbrest GET /api/2.0/clusters/list\n")
     shell.run_line_magic("load_ext", "notebook_tokens")  # leave it as the fixture expects to find it
     shell.run_line_magic("unload_ext", "notebook_tokens")
