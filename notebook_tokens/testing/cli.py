@@ -43,6 +43,7 @@ def build_workspace(args: argparse.Namespace) -> FakeWorkspace:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     ws = build_workspace(args)
+    ws.record_limit = 10_000  # a demo left running for days must not grow without bound
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

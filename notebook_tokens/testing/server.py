@@ -68,13 +68,22 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.action != "respond":  # "drop" / "lose": close without a byte of answer
             self.close_connection = True
             return
-        self.send_response(reply.status)
-        for name, value in reply.headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.end_headers()
+        self._write(reply)
+
+    def _write(self, reply: Reply) -> None:
+        """Status line, headers and body in one send: one packet per small answer, no write-write-read."""
+        phrase = self.responses.get(reply.status, ("",))[0]
+        head = [
+            f"HTTP/1.1 {reply.status} {phrase}",
+            f"Date: {self.date_time_string()}",
+            "Server: notebook-tokens",
+        ]
+        head += [f"{name}: {value}" for name, value in reply.headers]
+        head.append(f"Content-Length: {len(reply.body)}")
+        payload = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
         if self.command != "HEAD":
-            self.wfile.write(reply.body)
+            payload += reply.body
+        self.wfile.write(payload)
 
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = _serve
 

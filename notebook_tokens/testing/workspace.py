@@ -64,6 +64,7 @@ class FakeWorkspace:
         self.lock = threading.RLock()
         self.faults = Faults()
         self.requests: list[RecordedRequest] = []
+        self.record_limit: int | None = None  # keep only the newest N (the long-running CLI sets one)
         self.users: dict[str, User] = {}
         self.tokens: dict[str, StoredToken] = {}
         self.scopes: dict[str, Scope] = {}
@@ -171,6 +172,8 @@ class FakeWorkspace:
         method = method.upper()
         with self.lock:
             self.requests.append(RecordedRequest(method, path, query, dict(headers), body))
+            if self.record_limit is not None and len(self.requests) > self.record_limit + 1000:
+                del self.requests[: len(self.requests) - self.record_limit]
         decision = self.faults.decide(method, path)
         if decision.reply is not None:
             return decision.reply
