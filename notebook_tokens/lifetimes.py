@@ -79,7 +79,9 @@ def lifetime_seconds(lifetime: timedelta | None) -> int | None:
 
 def humanize_delta(delta: timedelta) -> str:
     """'90 days', '12 hours', '1 day 6 hours', '45 minutes', 'under a minute' (sign ignored)."""
-    seconds = abs(int(delta.total_seconds()))
+    seconds = abs(delta.total_seconds())
+    # to the nearest minute: a 1-day token checked a second later still reads "1 day"
+    seconds = int(round(seconds / 60) * 60) if seconds >= 60 else int(seconds)
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from notebook_tokens.tokens import TokenInfo
 
 __all__ = [
-    "StatusCard", "revoke_results_html", "revoke_results_text", "short_id", "status_card_html",
-    "status_card_text", "token_table_html", "token_table_text",
+    "StatusCard", "progress_html", "progress_text", "revoke_results_html", "revoke_results_text", "short_id",
+    "status_card_html", "status_card_text", "token_table_html", "token_table_text",
 ]
 
 _ID_CHARS = 12
@@ -38,9 +38,12 @@ _STYLE = (
 
 
 class _Result(Protocol):
-    token_id: str
-    ok: bool
-    message: str
+    @property
+    def token_id(self) -> str: ...
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def message(self) -> str: ...
 
 
 def short_id(token_id: str) -> str:
@@ -209,3 +212,14 @@ def _summary(results: Sequence[_Result]) -> str:
     done = sum(1 for r in results if r.ok)
     failed = len(results) - done
     return f"{done} of {len(results)} revoked" + (f", {failed} failed" if failed else "")
+
+
+def progress_text(done: int, total: int, what: str = "Revoking") -> str:
+    width = 30
+    filled = width * done // total if total else width
+    return f"{what} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+
+
+def progress_html(done: int, total: int, what: str = "Revoking") -> str:
+    bar = f'<progress value="{done}" max="{max(total, 1)}"></progress>'
+    return f'<div class="nt-progress">{escape(what)} {bar} {done}/{total}</div>'
