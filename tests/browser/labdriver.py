@@ -1,0 +1,172 @@
+"""Drive a real JupyterLab 4 in headless Chromium: start the server, open a notebook, run cells, wait.
+
+Shared by tests/browser and benchmarks/panel_scale.py. JupyterLab 4 DOM facts relied on:
+- a notebook's cells are `.jp-Notebook .jp-Cell`; a cell runs with Shift+Enter when its editor has focus;
+- the input prompt reads `[*]:` while running and `[N]:` when done;
+- outputs are `.jp-OutputArea-output`; ipywidgets 8 views carry `.jupyter-widgets` / `.widget-*` classes;
+- the toolbar's `.jp-Notebook-ExecutionIndicator` has `data-status="idle"` once the kernel is ready.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def write_notebook(path: Path, cells: Sequence[str]) -> Path:
+    """A notebook with kernelspec metadata (else JupyterLab's "Select Kernel" dialog blocks the run)."""
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}},
+        "cells": [
+            {"cell_type": "code", "id": f"cell-{i}", "metadata": {}, "source": src, "outputs": [],
+             "execution_count": None}
+            for i, src in enumerate(cells)
+        ],
+    }
+    path.write_text(json.dumps(notebook, indent=1))
+    return path
+
+
+class JupyterLab:
+    """A JupyterLab server on 127.0.0.1 with a free port, no token, `root` as its root dir."""
+
+    def __init__(self, root: Path, env: dict[str, str]) -> None:
+        self.root = root
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = env
+        self.log = root / "jupyterlab.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60.0) -> JupyterLab:
+        command = [
+            sys.executable, "-m", "jupyterlab",
+            f"--port={self.port}", "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.ip=127.0.0.1",
+            "--allow-root", "--no-browser", f"--ServerApp.root_dir={self.root}",
+            "--ServerApp.port_retries=0", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
+            "jupyterlab.NeverCheckForUpdate",
+        ]
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited early:\n{self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/status", timeout=2) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"JupyterLab did not start in {timeout:.0f}s:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        self.process = None
+
+
+def lab_env(home: Path, extra: dict[str, str]) -> dict[str, str]:
+    """The server's (and so the kernel's) environment: a private HOME, no machine Databricks settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABRICKS_")}
+    env.pop("NETRC", None)
+    env["HOME"] = str(home)
+    env["IPYTHONDIR"] = str(home / ".ipython")
+    env["JUPYTER_CONFIG_DIR"] = str(home / ".jupyter")
+    env.update(extra)
+    # no "get notified about Jupyter news?" toast over the screenshots, no network fetch for it
+    settings = home / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    return env
+
+
+def launch_chromium(playwright: Any) -> Any:
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+class Notebook:
+    """One open notebook tab in a playwright `page`."""
+
+    def __init__(self, page: Any, lab: JupyterLab, name: str) -> None:
+        self.page = page
+        self.name = name
+        page.goto(f"{lab.url}/lab/tree/{name}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        # the toolbar indicator says idle before the kernel is connected: wait for the status bar too
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
+            ".some(e => /\\| Idle/.test(e.textContent))",
+            timeout=60_000,
+        )
+
+    def cell(self, index: int) -> Any:
+        return self.page.locator(".jp-Notebook .jp-Cell").nth(index)
+
+    def run(self, index: int, timeout: float = 60.0) -> Any:
+        """Run cell `index` with Shift+Enter and wait until its prompt shows an execution count."""
+        cell = self.cell(index)
+        prompt = cell.locator(".jp-InputPrompt")
+        start = time.monotonic()
+        deadline = start + timeout
+        sent = 0.0
+        while time.monotonic() < deadline:
+            text = prompt.inner_text().strip()
+            if text.startswith("[") and text[1:-2].strip().isdigit():
+                return cell
+            # "[ ]:" long after Shift+Enter means the run was dropped (kernel not yet attached): press again
+            if text == "[ ]:" and time.monotonic() - sent > 3.0:
+                cell.locator(".jp-InputArea-editor").click()
+                self.page.keyboard.press("Shift+Enter")
+                sent = time.monotonic()
+            time.sleep(0.05)
+        raise TimeoutError(f"cell {index} did not finish in {timeout:.0f}s (prompt {prompt.inner_text()!r})")
+
+    def outputs(self, index: int) -> Any:
+        return self.cell(index).locator(".jp-OutputArea-output")
+
+    def save(self) -> None:
+        self.page.keyboard.press("Control+s")
+        self.page.wait_for_function(
+            "() => !document.querySelector('.jp-mod-current .jp-mod-dirty, .jp-Document.jp-mod-dirty')",
+            timeout=15_000,
+        )
+
+
+def chromium_available() -> bool:
+    return Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is not None
