@@ -1,0 +1,120 @@
+"""keyring[:SERVICE]: user name = normalised host; every write read back; no backend -> what to install."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import keyring
+import keyring.backend
+import keyring.backends.fail
+import keyring.backends.null
+import pytest
+from keyring.errors import PasswordDeleteError
+
+from notebook_tokens.errors import KeyringUnavailableError, StoreError
+from notebook_tokens.redact import Token
+from notebook_tokens.stores import KeyringStore, parse_store
+
+PAT = "dapi" + "cd" * 16
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """Stands in for a desktop keyring (Secret Service, macOS Keychain): a headless machine has none."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.items.pop((service, username), None) is None:
+            raise PasswordDeleteError("not found")
+
+
+@pytest.fixture
+def use_backend() -> Iterator[Any]:
+    previous = keyring.get_keyring()
+
+    def install(backend: Any) -> Any:
+        keyring.set_keyring(backend)
+        return backend
+
+    yield install
+    keyring.set_keyring(previous)
+
+
+def test_write_then_read_uses_the_normalised_host_as_user_name(use_backend: Any) -> None:
+    backend = use_backend(MemoryKeyring())
+    store = KeyringStore()
+    store.write("adb-1.2.azuredatabricks.net/?o=1", Token(PAT))
+    assert backend.items == {("databricks", "https://adb-1.2.azuredatabricks.net"): PAT}
+    assert store.read("https://ADB-1.2.azuredatabricks.net/") == Token(PAT)
+
+
+def test_service_comes_from_the_spec(use_backend: Any) -> None:
+    backend = use_backend(MemoryKeyring())
+    store = parse_store("keyring:work")
+    assert (store.spec, store.description, store.writable) == ("keyring:work", "keyring service work", True)
+    store.write("https://h.example", Token(PAT))
+    assert ("work", "https://h.example") in backend.items
+
+
+def test_read_of_an_unknown_host_is_none(use_backend: Any) -> None:
+    use_backend(MemoryKeyring())
+    assert KeyringStore().read("https://nothing.example") is None
+
+
+def test_delete_removes_and_tolerates_missing(use_backend: Any) -> None:
+    backend = use_backend(MemoryKeyring())
+    store = KeyringStore()
+    store.write("https://h.example", Token(PAT))
+    store.delete("https://h.example")
+    store.delete("https://h.example")
+    assert backend.items == {}
+
+
+def test_null_backend_write_is_an_error(use_backend: Any) -> None:
+    use_backend(keyring.backends.null.Keyring())
+    with pytest.raises(StoreError) as info:
+        KeyringStore().write("https://h.example", Token(PAT))
+    assert str(info.value).startswith(
+        "keyring service databricks: the keyring backend keyring.backends.null did not keep the token "
+        "(a null backend drops every write), so it was not saved. Install a backend, e.g. "
+        "`pip install keyrings.alt`"
+    )
+    assert PAT not in str(info.value)
+
+
+def test_no_backend_names_how_to_get_one(use_backend: Any) -> None:
+    use_backend(keyring.backends.fail.Keyring())
+    with pytest.raises(KeyringUnavailableError) as info:
+        KeyringStore().read("https://h.example")
+    assert str(info.value) == (
+        "No keyring backend is available on this machine. Install a backend, e.g. `pip install keyrings.alt` "
+        "(an encrypted file), or set PYTHON_KEYRING_BACKEND to a backend class (e.g. "
+        "keyrings.alt.file.EncryptedKeyring); or keep the token in netrc instead (--store netrc)."
+    )
+
+
+def test_backend_failure_is_a_store_error_without_the_value(use_backend: Any) -> None:
+    class Locked(MemoryKeyring):
+        def get_password(self, service: str, username: str) -> str | None:
+            raise keyring.errors.KeyringLocked("locked")
+
+    use_backend(Locked())
+    with pytest.raises(
+        StoreError, match=r"the keyring backend failed \(KeyringLocked\); unlock or fix the keyring"
+    ):
+        KeyringStore().read("https://h.example")
+
+
+def test_repr_names_the_spec_only() -> None:
+    assert repr(KeyringStore("x")) == "<KeyringStore keyring:x>"
