@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from notebook_tokens.lifetimes import humanize_until
 
 if TYPE_CHECKING:
-    from notebook_tokens.tokens import TokenInfo
+    from notebook_tokens.tokeninfo import TokenInfo
 
 __all__ = [
     "StatusCard", "progress_html", "progress_text", "revoke_results_html", "revoke_results_text", "short_id",
