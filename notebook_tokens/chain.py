@@ -6,9 +6,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from notebook_tokens.credentials import Credentials, _sdk_provider, normalize_host
-from notebook_tokens.errors import CredentialsNotFoundError, InputError, StoreError
+from notebook_tokens.errors import CredentialsNotFoundError, InputError, KeyringUnavailableError, StoreError
 from notebook_tokens.redact import Token, redact
-from notebook_tokens.stores import EnvStore, KeyringStore, NetrcStore, ProfileStore, Store, parse_store
+from notebook_tokens.stores import (
+    EnvStore,
+    KeyringStore,
+    NetrcStore,
+    ProfileStore,
+    Store,
+    netrc_machine,
+    parse_store,
+)
 
 __all__ = ["SECRET_ENV", "notebook_context", "resolve"]
 
@@ -168,12 +176,17 @@ def resolve(
         try:
             chosen = candidate if candidate is not None else parse_store(spec, dbutils=dbutils)
             token = chosen.read(target)
+        except KeyringUnavailableError:
+            tried.append(
+                (label, "no keyring backend (pip install keyrings.alt, or set PYTHON_KEYRING_BACKEND)")
+            )
+            continue
         except (StoreError, InputError) as exc:
             tried.append((label, _short(exc)))
             continue
         if token is not None:
             return Credentials(target, chosen.description, token, chosen)
-        tried.append((label, f"no token for {target}"))
+        tried.append((label, _miss(chosen, target)))
 
     profile_store = ProfileStore(environ.get("DATABRICKS_CONFIG_PROFILE", "DEFAULT"), environ)
     try:
@@ -199,6 +212,16 @@ def resolve(
         else:
             return Credentials(target, source, None, None, provider)
     raise CredentialsNotFoundError(NOTHING_FOUND.format(host=target or "any workspace"), tried)
+
+
+def _miss(store: Store, host: str) -> str:
+    if isinstance(store, NetrcStore):
+        if not store.path.exists():
+            return "no such file"
+        return f"no `machine {netrc_machine(host)}` entry with a password"
+    if isinstance(store, KeyringStore):
+        return f"no password for user name {host}"
+    return f"no token for {host}"
 
 
 def _short(exc: BaseException) -> str:

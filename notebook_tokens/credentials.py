@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["SDK_RETRY_TIMEOUT_SECONDS", "Credentials", "credentials", "is_loopback", "normalize_host"]
 
 # databricks-sdk's Config probes the host; its default retry budget blocks for 300 s on an unreachable host.
-SDK_RETRY_TIMEOUT_SECONDS = 5
+SDK_RETRY_TIMEOUT_SECONDS = 1
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
