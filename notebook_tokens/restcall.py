@@ -116,7 +116,7 @@ def _result(
     result = RestResult(
         status_code=response.status_code,
         reason=response.reason or "",
-        headers=dict(response.headers),
+        headers=response.headers,
         data=data,
         elapsed=response.elapsed,
         request=info,
