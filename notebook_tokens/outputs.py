@@ -113,10 +113,7 @@ def uninstall(shell: Any) -> None:
             delattr(owner, name)
         else:
             setattr(owner, name, previous)
-    formatter, previous = saved["display_formatter"]
-    formatter.type_printers.pop(_result_type(), None)
-    if previous is not None:
-        formatter.type_printers[_result_type()] = previous
+    _unregister_result_display(*saved["display_formatter"])
     setattr(shell, _STATE, None)
 
 
@@ -124,15 +121,11 @@ class _RedactedValue(str):
     """A stand-in for the exception value in `_showtraceback`: ipykernel only takes its `str()`."""
 
 
-def _result_type() -> type:
-    from notebook_tokens.render import RestResult
-
-    return RestResult
+_RESULT_TYPE = ("notebook_tokens.render", "RestResult")  # by name: render is imported on first %dbrest
 
 
 def _register_result_display(shell: Any) -> tuple[Any, Any]:
     formatter = shell.display_formatter.ipython_display_formatter
-    previous = formatter.type_printers.get(_result_type())
 
     def show(result: Any) -> None:
         if result.quiet_in is not None and result.quiet_in == shell.execution_count:
@@ -140,5 +133,13 @@ def _register_result_display(shell: Any) -> tuple[Any, Any]:
         data, metadata = result._repr_mimebundle_()
         shell.display_pub.publish(data, metadata)
 
-    formatter.for_type(_result_type(), show)
-    return formatter, previous
+    formatter.for_type_by_name(*_RESULT_TYPE, show)
+    return formatter, show
+
+
+def _unregister_result_display(formatter: Any, show: Any) -> None:
+    if formatter.deferred_printers.get(_RESULT_TYPE) is show:
+        del formatter.deferred_printers[_RESULT_TYPE]
+    for cls, printer in list(formatter.type_printers.items()):
+        if printer is show:
+            del formatter.type_printers[cls]
