@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Check", "Row", "Section", "interleaved", "median", "ratios", "timed_calls"]
+__all__ = ["Check", "Row", "Section", "interleaved", "median", "ratios"]
 
 
 @dataclass
@@ -83,31 +83,37 @@ def fmt(value: float | None) -> str:
     return f"{value:.2f}"
 
 
-def timed_calls(call: Callable[[], object], count: int) -> float:
-    """Seconds per call over `count` back-to-back calls (garbage collected first: no pause lands inside)."""
-    gc.collect()
-    start = time.perf_counter()
-    for _ in range(count):
-        call()
-    return (time.perf_counter() - start) / count
-
-
 def interleaved(
-    calls: dict[str, Callable[[], object]], runs: int, count: int | dict[str, int]
+    calls: dict[str, Callable[[], object]], runs: int, rounds: int, every: dict[str, int] | None = None
 ) -> dict[str, list[float]]:
-    """Seconds per call for each candidate, `runs` times; the order rotates every run, so every pair is
-    measured side by side under the same machine load and a slow moment hits all candidates alike."""
+    """Seconds per call for each candidate: one value per run, the median of its calls in that run.
+
+    A run is `rounds` rounds; each round calls every candidate once, in an order that rotates, so every pair
+    is measured side by side, call by call, and a burst of load from elsewhere on the machine hits all
+    candidates alike (and a preempted call is an outlier the median ignores). `every[name] = n` calls that
+    candidate only every n-th round (for a process per call).
+    """
+    every = every or {}
     names = list(calls)
-    counts = count if isinstance(count, dict) else dict.fromkeys(names, count)
-    samples: dict[str, list[float]] = {name: [] for name in names}
-    for run in range(runs):
-        shift = run % len(names)
-        for name in names[shift:] + names[:shift]:
-            samples[name].append(timed_calls(calls[name], counts[name]))
-    return samples
+    per_run: dict[str, list[float]] = {name: [] for name in names}
+    clock = time.perf_counter
+    for _ in range(runs):
+        durations: dict[str, list[float]] = {name: [] for name in names}
+        gc.collect()
+        for round_number in range(rounds):
+            shift = round_number % len(names)
+            for name in names[shift:] + names[:shift]:
+                if round_number % every.get(name, 1):
+                    continue
+                start = clock()
+                calls[name]()
+                durations[name].append(clock() - start)
+        for name in names:
+            per_run[name].append(median(durations[name]))
+    return per_run
 
 
 def ratios(samples: dict[str, list[float]], candidate: str, baseline: str) -> float:
-    """Median of per-run ratios candidate/baseline: each ratio compares two batches from the same run."""
+    """Median of per-run ratios candidate/baseline: each ratio compares two candidates from the same run."""
     pairs = zip(samples[candidate], samples[baseline], strict=True)
     return median([mine / theirs for mine, theirs in pairs])

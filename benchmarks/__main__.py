@@ -15,8 +15,8 @@ from benchmarks import Section, coldstart, external, pagination, percall, report
 from benchmarks.workspace import EmulatorProcess, launcher_command, unpin, use_workspace
 
 RESULTS = Path(__file__).with_name("results.md")
-FULL = {"cold_runs": 7, "call_runs": 15, "calls": 200, "page_runs": 7, "pages": pagination.PAGES}
-QUICK = {"cold_runs": 1, "call_runs": 3, "calls": 5, "page_runs": 3, "pages": 3}
+FULL = {"cold_runs": 7, "call_runs": 7, "calls": 300, "page_runs": 5, "walks": 3, "pages": pagination.PAGES}
+QUICK = {"cold_runs": 1, "call_runs": 2, "calls": 10, "page_runs": 2, "walks": 1, "pages": 3}
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -76,7 +76,14 @@ def _own_sections(only: set[str], counts: dict[str, int], info: dict[str, str]) 
             if not isinstance(shell, str):
                 shell.run_line_magic("reload_ext", "notebook_tokens")  # a fresh session for the new workspace
             sections.append(
-                pagination.run(emulator.host, emulator.token, shell, counts["page_runs"], counts["pages"])
+                pagination.run(
+                    emulator.host,
+                    emulator.token,
+                    shell,
+                    counts["page_runs"],
+                    counts["walks"],
+                    counts["pages"],
+                )
             )
     unpin()
     return sections

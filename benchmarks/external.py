@@ -73,6 +73,8 @@ def _absorb(section: Section, result: Any) -> None:
     if result is None or isinstance(result, int):  # a main() returning an exit status
         return
     if isinstance(result, Section):
+        number = section.title.partition(" ")[0]
+        section.title = f"{number} {result.title}" if result.title else section.title
         section.rows.extend(result.rows)
         section.checks.extend(result.checks)
         section.text = result.text

@@ -2,7 +2,8 @@
 `requests.Session` (the header set by hand), each walk collecting every cluster.
 
 The emulator for this section runs in its own process, its FakeWorkspace given enough clusters for `PAGES`
-pages of `PAGE_SIZE`. Walks alternate between candidates, run by run; ratios are per run.
+pages of `PAGE_SIZE`. Walks alternate between candidates; a run's value is the median of its walks;
+ratios are per run.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def session_paginate() -> Callable[[], list[Any]]:
     return walk
 
 
-def run(host: str, token: str, shell: Any, runs: int, pages: int = PAGES) -> Section:
+def run(host: str, token: str, shell: Any, runs: int, rounds: int, pages: int = PAGES) -> Section:
     section = Section(f"3. --all over {pages} pages of {PATH} (page_size={PAGE_SIZE})")
     builders: dict[str, Callable[[], Callable[[], list[Any]]]] = {
         "hand-written requests.Session page loop": lambda: hand_loop(host, token),
@@ -90,13 +91,13 @@ def run(host: str, token: str, shell: Any, runs: int, pages: int = PAGES) -> Sec
             failures[name] = f"{type(error).__name__}: {error}"[:200]
             continue
         walks[name] = walk
-    samples = interleaved(walks, runs, 1)
+    samples = interleaved(walks, runs, rounds)
     base = "hand-written requests.Session page loop"
     for name in builders:
         if name in failures:
             section.not_measured(name, failures[name])
             continue
-        note = f"{pages} pages x {runs} runs"
+        note = f"{rounds} walks of {pages} pages x {runs} runs"
         if base in samples and name != base:
             note += f"; {ratios(samples, name, base):.3f}x the hand loop"
         section.add(name, median(samples[name]) * 1e3, "ms", runs, note)

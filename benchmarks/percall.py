@@ -1,7 +1,7 @@
 """Section 2, per call: a keep-alive GET /api/2.0/clusters/list, response parsed as JSON, in a warm process.
 
-Candidates run in batches, the order rotating every run (see `benchmarks.interleaved`), and each ratio is the
-median of per-run ratios, so both sides of a pair always ran under the same load:
+Candidates take turns call by call (see `benchmarks.interleaved`); a run's value is the median of its
+calls, and each ratio the median of per-run ratios, so both sides of a pair always ran under the same load:
 - `http.client` (the floor), `requests.Session` with the bearer header set by hand (the floor for a
   requests-based helper), `notebook_tokens.session().get`, `%dbrest ... -q` through `run_line_magic`,
   databricks-sdk `api_client.do`, and `curl -n --netrc-file` (a process per call: what a shell user pays).
@@ -19,7 +19,7 @@ from benchmarks import Section, interleaved, median, ratios
 from benchmarks.workspace import netrc_file
 
 PATH = "/api/2.0/clusters/list"
-CURL_CALLS_PER_BATCH = 10  # a process per call: ~10 ms each, so fewer per batch
+CURL_EVERY = 10  # a process per call, ~10 ms: once every 10 rounds is plenty
 
 
 def _http_client(address: tuple[str, int], token: str) -> Callable[[], object]:
@@ -97,7 +97,7 @@ def _curl(host: str, token: str) -> Callable[[], object]:
     return call
 
 
-def run(host: str, token: str, address: tuple[str, int], shell: Any, runs: int, count: int) -> Section:
+def run(host: str, token: str, address: tuple[str, int], shell: Any, runs: int, rounds: int) -> Section:
     section = Section("2. Per call: keep-alive GET /api/2.0/clusters/list, JSON parsed")
     builders: dict[str, Callable[[], Callable[[], object]]] = {
         "http.client (floor)": lambda: _http_client(address, token),
@@ -118,15 +118,15 @@ def run(host: str, token: str, address: tuple[str, int], shell: Any, runs: int, 
             failures[name] = f"{type(error).__name__}: {error}"[:200]
             continue
         calls[name] = call
-    counts = {name: CURL_CALLS_PER_BATCH if name.startswith("curl") else count for name in calls}
-    samples = interleaved(calls, runs, counts)
+    every = {name: CURL_EVERY for name in calls if name.startswith("curl")}
+    samples = interleaved(calls, runs, rounds, every)
     base, floor = "requests.Session, header by hand", "http.client (floor)"
     for name in builders:
         if name in failures:
             section.not_measured(name, failures[name])
             continue
         seconds = samples[name]
-        note = f"{counts[name]} calls x {runs} runs"
+        note = f"{rounds // every.get(name, 1)} calls x {runs} runs"
         if floor in samples and name != floor:
             extra = median([(a - b) * 1e6 for a, b in zip(seconds, samples[floor], strict=True)])
             note += f"; {extra:+.0f} µs over http.client"

@@ -19,12 +19,20 @@ def machine() -> dict[str, str]:
                 model = line.partition(":")[2].strip()
                 break
     return {
+        "load": _load_average(),
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": str(os.cpu_count()),
         "cpu": model or platform.processor() or "unknown",
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "os": f"{platform.system()} {platform.release()}",
     }
+
+
+def _load_average() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "?"
 
 
 def _cell(text: str) -> str:
@@ -36,8 +44,10 @@ def render(sections: list[Section], info: dict[str, str], *, quick: bool, second
         "# notebook-tokens benchmarks",
         "",
         f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['python']}, {info['os']}; run {info['date']}"
-        f" in {seconds:.0f} s{' (--quick: tiny counts, not for quoting)' if quick else ''}.",
-        "Medians over the runs shown; ratios are medians of per-run ratios of batches run side by side.",
+        f" in {seconds:.0f} s{' (--quick: tiny counts, not for quoting)' if quick else ''};"
+        f" 1-minute load average {info['load']} at the start, {_load_average()} at the end.",
+        "Medians over the runs shown; candidates compared in a section take turns within each run, and a"
+        " ratio is the median of per-run ratios.",
         f"The emulator ({info.get('emulator', 'python -m notebook_tokens emulator')}) has its own process,"
         " pinned to its own CPU when there are two or more.",
         "Reproduce with `make bench`.",
