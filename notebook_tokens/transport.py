@@ -21,6 +21,7 @@ import requests
 from requests.auth import AuthBase
 from requests.utils import get_environ_proxies
 
+from notebook_tokens import logredact
 from notebook_tokens.apierrors import api_error
 from notebook_tokens.credentials import Credentials, credentials, is_loopback
 from notebook_tokens.errors import ForeignOriginError, InputError, InsecureTransportError, TransportError
@@ -30,6 +31,7 @@ from notebook_tokens.retrying import RetryPolicy
 __all__ = ["DEFAULT_TIMEOUT", "WorkspaceAuth", "WorkspaceSession", "api_error", "origin_of", "session"]
 
 logger = logging.getLogger(__name__)
+logredact.install()
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 60.0)
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 Origin = tuple[str, str, int]
