@@ -55,7 +55,7 @@ class DbRestMagics(Magics):
     @argument("--timeout", type=float, metavar="S", help="read timeout in seconds")
     @argument("--store", metavar="SPEC", help="credential store, e.g. keyring, netrc, secret:ops/pat")
     @argument("--profile", metavar="NAME", help="~/.databrickscfg profile")
-    @argument("--host", metavar="URL", help="workspace URL (with --store or --profile)")
+    @argument("--host", metavar="URL", help="workspace URL (default: DATABRICKS_HOST or the profile's host)")
     @argument("-v", "--verbose", action="store_true", help="show the request line and headers (masked)")
     @argument("--table", action="store_true", help="render a list of objects as an HTML table")
     @argument("request", nargs="*", metavar="[METHOD] PATH [name==value ...] [Header:value ...]")

@@ -196,3 +196,28 @@ def test_unload_removes_magic_and_transformer(shell: InteractiveShell, db_env: A
         run(shell, "%%dbrest GET /api/2.0/clusters/list\n")
     shell.run_line_magic("load_ext", "notebook_tokens")  # leave it as the fixture expects to find it
     shell.run_line_magic("unload_ext", "notebook_tokens")
+
+
+def test_profile_option_uses_that_profiles_token(
+    ip: InteractiveShell, db_env: Any, isolated_home: Any
+) -> None:
+    ws = db_env.workspace
+    (isolated_home / ".databrickscfg").write_text(f"[USER]\nhost = {db_env.url}\ntoken = {ws.user_token}\n")
+    value, _ = run(ip, "%dbrest GET /api/2.0/preview/scim/v2/Me --profile USER -e userName")
+    assert value.data == ws.user_user_name
+    assert ws.requests[-1].header("Authorization") == f"Bearer {ws.user_token}"
+
+
+def test_slow_all_shows_progress_with_pages_and_items(ip: InteractiveShell, db_env: Any) -> None:
+    db_env.workspace.faults.delay(0.6, times=3, path="/api/2.1/clusters/list")
+    value, outputs = run(ip, "%dbrest GET /api/2.1/clusters/list page_size==10 --all")
+    texts = [o.data["text/plain"] for o in outputs]
+    assert value.pages == 3
+    assert any(t.startswith("--all: 2 pages, 20 items so far") for t in texts)
+    assert "--all: fetched 3 pages in" in texts[-2]  # the progress line's last update, then the result
+
+
+def test_timeout_is_a_usage_error_naming_the_option(ip: InteractiveShell, db_env: Any) -> None:
+    db_env.workspace.faults.delay(1.0, times=10, path="/api/2.0/clusters/list")
+    with pytest.raises(UsageError, match=r"did not answer GET /api/2\.0/clusters/list in time .* --timeout"):
+        run(ip, "%dbrest GET /api/2.0/clusters/list --timeout 0.2")
