@@ -145,3 +145,18 @@ def test_answers_round_trip_through_sdk_dataclasses() -> None:
         _round_trip(SecretMetadata, item)
     for scope in ws.call("GET", "/api/2.0/secrets/scopes/list", token=admin).data()["scopes"]:
         _round_trip(SecretScope, scope)
+
+
+def test_clusters_start_and_wait_until_running(admin: WorkspaceClient, workspace: FakeWorkspace) -> None:
+    workspace.cluster_start_seconds = 0
+    cluster_id = next(c["cluster_id"] for c in workspace.clusters if c["state"] == "TERMINATED")
+    details = admin.clusters.start(cluster_id).result()
+    assert details.state is not None and details.state.value == "RUNNING"
+
+
+def test_duplicate_scope_raises_resource_already_exists(admin: WorkspaceClient) -> None:
+    from databricks.sdk.errors import ResourceAlreadyExists
+
+    admin.secrets.create_scope("twice")
+    with pytest.raises(ResourceAlreadyExists):
+        admin.secrets.create_scope("twice")
