@@ -1,0 +1,143 @@
+"""Each example notebook opened in JupyterLab 4 and run top to bottom in headless Chromium.
+
+Reuses the browser fixtures of tests/browser/conftest.py (emulator, JupyterLab on 127.0.0.1, Chromium),
+overriding two of them for this module: the workspace uses the demo seed the notebooks are written for (a
+secret scope "demo", stale and expired tokens), and the server's kernels get the file-based test keyring
+(`filekeyring.FileKeyring`, which stands in for a desktop keyring) and a private NETRC. After *Run All
+Cells* the notebook is saved from the browser; the saved file must show every code cell executed, no error
+output, and no token (widget state included).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from labdriver import JupyterLab, chromium_available, lab_env
+
+from notebook_tokens.testing import EmulatorServer, FakeWorkspace
+
+TESTS = Path(__file__).resolve().parent.parent
+NOTEBOOKS = TESTS.parent / "notebooks"
+NAMES = ("quickstart", "token-lifecycle", "admin-tokens")
+
+
+@pytest.fixture(scope="module")
+def lab_workspace() -> FakeWorkspace:
+    """The demo seed, as `make demo` serves it (overrides conftest's minimal workspace)."""
+    return FakeWorkspace(seed="demo")
+
+
+@pytest.fixture(scope="module")
+def lab(lab_emulator: EmulatorServer, lab_root: Path, lab_home: Path) -> Iterator[JupyterLab]:
+    """conftest's JupyterLab, plus a headless keyring backend and NETRC inside the private HOME."""
+    if not chromium_available():
+        pytest.skip("/usr/bin/chromium is missing")  # conftest's `chromium` fixture fails instead under CI
+    env = lab_env(
+        lab_home,
+        {
+            "DATABRICKS_HOST": lab_emulator.url,
+            "DATABRICKS_TOKEN": lab_emulator.workspace.admin_token,
+            "NETRC": str(lab_home / ".netrc"),
+            "PYTHON_KEYRING_BACKEND": "filekeyring.FileKeyring",
+            "NT_TEST_KEYRING_FILE": str(lab_home / "keyring.json"),
+            "PYTHONPATH": str(TESTS),
+        },
+    )
+    for name in NAMES:
+        shutil.copy(NOTEBOOKS / f"{name}.ipynb", lab_root / f"{name}.ipynb")
+    server = JupyterLab(lab_root, env).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _open(page: Any, lab: JupyterLab, name: str) -> None:
+    """Open `name` alone (`?reset` drops the tabs JupyterLab restores from the previous test's workspace)."""
+    page.goto(f"{lab.url}/lab/tree/{name}?reset")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
+        ".some(e => /\\| Idle/.test(e.textContent))",
+        timeout=60_000,
+    )
+
+
+def _run_all(page: Any, timeout: float = 120.0) -> None:
+    """Run > Run All Cells, then wait until every code cell has an execution count or the kernel stopped."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt")
+    deadline = time.monotonic() + timeout
+    quiet_since: float | None = None
+    while time.monotonic() < deadline:
+        texts = [t.strip() for t in prompts.all_inner_texts()]
+        if texts and all(t[1:-2].strip().isdigit() for t in texts if t.startswith("[")):
+            return
+        if "[*]:" in texts:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > 5.0:
+            return  # nothing running or queued: a cell failed and stopped the run
+        time.sleep(0.2)
+    raise TimeoutError(f"Run All did not finish in {timeout:.0f}s")
+
+
+def _save(page: Any, path: Path, timeout: float = 20.0) -> str:
+    """File > Save Notebook, then wait for the file on disk to change; returns its text."""
+    before = path.read_text(encoding="utf-8")
+    page.locator(".lm-MenuBar-itemLabel", has_text="File").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Save Notebook").first.click()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = path.read_text(encoding="utf-8")
+        if text != before:
+            try:
+                json.loads(text)
+                return text
+            except ValueError:
+                pass  # caught mid-write
+        time.sleep(0.2)
+    raise TimeoutError(f"{path.name} was not saved in {timeout:.0f}s")
+
+
+def _problems(saved: dict[str, Any]) -> list[str]:
+    problems = []
+    for index, cell in enumerate(saved["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        if not cell.get("execution_count"):
+            problems.append(f"cell {index} did not run")
+        for output in cell.get("outputs", []):
+            if output["output_type"] == "error":
+                problems.append(f"cell {index}: {output['ename']}: {output['evalue']}"[:500])
+            elif output["output_type"] == "stream" and "UsageError" in "".join(output.get("text", "")):
+                problems.append(f"cell {index}: {''.join(output['text'])}"[:500])
+    return problems
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs_top_to_bottom_in_jupyterlab(
+    name: str, page: Any, lab: JupyterLab, lab_root: Path, lab_emulator: EmulatorServer
+) -> None:
+    """Run All Cells in the browser; the notebook saved from the browser has no error output and no token."""
+    _open(page, lab, f"{name}.ipynb")
+    _run_all(page)
+    text = _save(page, lab_root / f"{name}.ipynb")
+    saved = json.loads(text)
+    assert _problems(saved) == []
+    stderr = ".jp-OutputArea-output .jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']"
+    assert page.locator(stderr, has_text="Traceback").count() == 0
+    ws = lab_emulator.workspace
+    pat = ws.secret_value("demo", "pat")
+    for value in (ws.admin_token, ws.user_token, pat.decode() if pat else None):
+        assert value is None or value not in text
+    assert re.search(r"dapi[0-9a-f]{32}", text) is None

@@ -1,0 +1,161 @@
+"""The example notebooks run headless, as CI and papermill run them, against a fresh demo emulator.
+
+Each notebook is executed once per module by nbclient (widget state stored, IPython history on); the
+tests then look at that one run: every cell succeeded, no token in the saved notebook or the history
+database, and the workspace ended as the notebook says it would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from notebook_runner import NOTEBOOKS, NotebookRun, error_outputs, run_notebook
+
+NAMES = ("quickstart", "token-lifecycle", "admin-tokens")
+
+
+class _Runs:
+    """Runs each notebook once per module, on first use."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self.factory = factory
+        self.done: dict[str, NotebookRun] = {}
+
+    def __getitem__(self, name: str) -> NotebookRun:
+        if name not in self.done:
+            self.done[name] = run_notebook(name, self.factory.mktemp(name), raise_errors=False)
+        return self.done[name]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> _Runs:
+    return _Runs(tmp_path_factory)
+
+
+@pytest.fixture(params=NAMES)
+def run(request: pytest.FixtureRequest, runs: _Runs) -> NotebookRun:
+    return runs[request.param]
+
+
+@pytest.fixture
+def quickstart(runs: _Runs) -> NotebookRun:
+    return runs["quickstart"]
+
+
+@pytest.fixture
+def lifecycle(runs: _Runs) -> NotebookRun:
+    return runs["token-lifecycle"]
+
+
+@pytest.fixture
+def admin(runs: _Runs) -> NotebookRun:
+    return runs["admin-tokens"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_notebook_is_clean(name: str) -> None:
+    """Committed notebooks carry a python3 kernelspec and no outputs or execution counts."""
+    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+    assert nb.metadata.language_info.name == "python"
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert code and all(not cell.outputs and cell.execution_count is None for cell in code)
+    assert "widgets" not in nb.metadata
+
+
+def test_every_cell_succeeds(run: NotebookRun) -> None:
+    """The notebook runs top to bottom without a failing cell or an error output."""
+    assert run.error is None, str(run.error)[-3000:]
+    assert error_outputs(run.notebook) == []
+    code = [cell for cell in run.notebook.cells if cell.cell_type == "code"]
+    assert all(cell.execution_count for cell in code)
+
+
+def test_no_token_in_saved_notebook_or_history(run: NotebookRun) -> None:
+    """Neither the executed .ipynb (outputs, metadata, widget state) nor history.sqlite holds a token."""
+    assert run.history_files, "IPython history was not written"
+    assert run.leaks() == []
+
+
+def test_history_was_recorded(run: NotebookRun) -> None:
+    """History was on during the run, so the scan above looked at real input history."""
+    inputs = run.history_inputs()
+    assert any("%load_ext notebook_tokens" in source for source in inputs)
+
+
+def test_panel_widget_state_is_saved(run: NotebookRun) -> None:
+    """Notebooks showing the panel save its widget state, which the scan then covers."""
+    shows_panel = any("%dbtoken panel" in c.source for c in run.notebook.cells if c.cell_type == "code")
+    if not shows_panel:
+        pytest.skip("no panel in this notebook")
+    state = run.notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    assert state.get("state"), "no widget state stored"
+
+
+def test_quickstart_post_started_the_cluster(quickstart: NotebookRun) -> None:
+    """The `$cluster_id` POST started the cluster the notebook chose, and only that one."""
+    ws = quickstart.workspace
+    started = [r for r in ws.requests if r.method == "POST" and r.path == "/api/2.0/clusters/start"]
+    chosen = [r.body for r in started if b"nosuchcluster" not in r.body]
+    assert len(chosen) == 1
+    moving = [c["cluster_id"] for c in ws.clusters if c["state"] in ("PENDING", "RUNNING")
+              and c["cluster_id"].encode() in chosen[0]]
+    assert len(moving) == 1
+
+
+def test_quickstart_all_followed_every_page(quickstart: NotebookRun) -> None:
+    """`--all` over /api/2.1/clusters/list with page_size==10 fetched the 30 clusters in 3 pages."""
+    pages = [r for r in quickstart.workspace.requests if r.path == "/api/2.1/clusters/list"]
+    assert len([r for r in pages if r.query.get("page_size") == ["10"]]) >= 3
+
+
+def _comments(run: NotebookRun) -> set[str]:
+    """The comments of the tokens the workspace still holds."""
+    ws = run.workspace
+    with ws.lock:
+        return {t.comment for t in ws.tokens.values()}
+
+
+def test_lifecycle_leaves_no_token_behind(lifecycle: NotebookRun) -> None:
+    """Every token the lifecycle notebook generated (and the rotated one) is revoked at its end."""
+    assert lifecycle.error is None, str(lifecycle.error)[-2000:]
+    made = {"nightly job", "laptop", "curl"}
+    comments = _comments(lifecycle)
+    assert not comments & made
+    assert not [c for c in comments if c.startswith("rotated by notebook-tokens")]
+
+
+def test_lifecycle_wrote_the_stores(lifecycle: NotebookRun) -> None:
+    """The secret scope got the generated token and the keyring file holds the rotated one."""
+    assert lifecycle.workspace.secret_value("demo", "nightly") is not None
+    assert (lifecycle.home.parent / "keyring.json").exists()
+
+
+def test_lifecycle_curl_used_the_netrc_entry(lifecycle: NotebookRun) -> None:
+    """curl's requests reached the emulator (first accepted, then 403 after the revoke)."""
+    curl = [r for r in lifecycle.workspace.requests
+            if r.path == "/api/2.0/preview/scim/v2/Me"
+            and {k.lower(): v for k, v in r.headers.items()}.get("user-agent", "").startswith("curl/")]
+    assert len(curl) == 2
+
+
+def test_admin_bulk_revoke_removed_expired_and_stale(admin: NotebookRun) -> None:
+    """The seed's expired and stale tokens are gone; the fresh ones stay."""
+    assert admin.error is None, str(admin.error)[-2000:]
+    comments = _comments(admin)
+    assert "old notebook job" not in comments
+    assert "stale: unused since spring" not in comments
+    assert {"laptop CLI", "terraform"} <= comments
+
+
+def test_admin_restores_workspace_settings(admin: NotebookRun) -> None:
+    """The notebook puts maxTokenLifetimeDays back to no limit."""
+    assert admin.workspace.conf["maxTokenLifetimeDays"] in ("0", "")
+
+
+def test_executed_copies_are_kept(run: NotebookRun) -> None:
+    """The executed copy exists for a reader without a browser (`make demo EXECUTE=1` writes the same)."""
+    assert Path(run.executed_path).stat().st_size > 0
