@@ -270,3 +270,32 @@ def test_panel_shows_the_widget(ip: InteractiveShell) -> None:
     with capture_output() as captured:
         ip.run_line_magic("dbtoken", "panel")
     assert any("application/vnd.jupyter.widget-view+json" in o.data for o in captured.outputs)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[Any]:
+    """An in-memory keyring backend: stands in for a desktop keyring, which a headless machine lacks."""
+    import keyring
+    from tokensupport import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield keyring.get_keyring()
+    keyring.set_keyring(previous)
+
+
+@pytest.mark.parametrize("kind", ["secret", "keyring", "netrc"])
+def test_each_store_generate_then_dbrest_then_revoke_then_clear_403(
+    ip: InteractiveShell, db_env: Any, tmp_path: Path, memory_keyring: Any, kind: str
+) -> None:
+    """generate -> stored -> %dbrest --store works with it -> revoke -> the next call shows the 403 hint."""
+    specs = {"secret": "secret:ops/pat", "keyring": "keyring:nt-test", "netrc": f"netrc:{tmp_path / 'n'}"}
+    spec = specs[kind]
+    dbtoken(ip, f"generate --comment '{kind} store' --store {spec}")
+    me = ip.run_line_magic("dbrest", f"GET /api/2.0/preview/scim/v2/Me --store {spec} -q")
+    assert me.data["userName"] == "admin@example.com"
+    tokens = db_env.workspace.tokens.values()
+    new_id = next(t.token_id for t in tokens if t.comment.startswith(f"{kind} store"))
+    dbtoken(ip, f"revoke {new_id} --yes")
+    after = ip.run_line_magic("dbrest", f"GET /api/2.0/preview/scim/v2/Me --store {spec} -q")
+    assert after.text().startswith("403 PERMISSION_DENIED: Invalid access token.\nThe token from")
