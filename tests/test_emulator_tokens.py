@@ -173,3 +173,23 @@ def test_expired_token_is_an_invalid_access_token(ws: FakeWorkspace) -> None:
     reply = ws.call("GET", "/api/2.0/token/list", token=value)
     assert reply.data() == {"error_code": "PERMISSION_DENIED", "message": "Invalid access token."}
     assert reply.status == 403
+
+
+def test_user_without_token_permission_is_refused_by_the_token_api(ws: FakeWorkspace) -> None:
+    value = ws.add_user("intern@example.com", can_use_tokens=False)
+    for method, path in (("POST", CREATE), ("GET", "/api/2.0/token/list")):
+        reply = ws.call(method, path, token=value, json={} if method == "POST" else None)
+        assert reply.status == 403
+        assert reply.data() == {
+            "error_code": "PERMISSION_DENIED",
+            "message": "User does not have permission to use tokens.",
+        }
+    assert ws.call("GET", "/api/2.0/clusters/list", token=value).status == 200
+
+
+def test_invalid_token_can_be_answered_as_the_html_error_page(ws: FakeWorkspace) -> None:
+    ws.invalid_token_as_html = True
+    reply = ws.call("GET", "/api/2.0/token/list", token="dapi" + "0" * 32)
+    assert reply.status == 403
+    assert ("Content-Type", "text/html;charset=utf-8") in reply.headers
+    assert b"<pre>    Invalid access token.</pre>" in reply.body

@@ -51,7 +51,7 @@ def authenticate(ws: FakeWorkspace, headers: dict[str, str]) -> User:
     value = presented_token(headers)
     token = ws.tokens.get(token_id_of(value))
     if token is None or token.expired(ws.now_ms()) or token.owner not in ws.users:
-        raise ApiProblem(403, "PERMISSION_DENIED", INVALID_TOKEN)
+        raise ApiProblem(403, "PERMISSION_DENIED", INVALID_TOKEN, html=ws.invalid_token_as_html)
     if ws.conf.get("enableTokensConfig", "true").lower() == "false":
         raise ApiProblem(403, "PERMISSION_DENIED", TOKENS_DISABLED)
     today = ws.today_ms()

@@ -25,6 +25,7 @@ class User:
     user_name: str
     id: int
     admin: bool = False
+    can_use_tokens: bool = True  # False: the token API answers "User does not have permission to use tokens."
 
     @property
     def display_name(self) -> str:

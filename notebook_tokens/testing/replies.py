@@ -41,13 +41,22 @@ class Reply:
 class ApiProblem(Exception):
     """An error answer in the platform's `{"error_code", "message"}` shape."""
 
-    def __init__(self, status: int, error_code: str, message: str) -> None:
+    def __init__(self, status: int, error_code: str, message: str, *, html: bool = False) -> None:
         super().__init__(message)
         self.status = status
         self.error_code = error_code
         self.message = message
+        self.html = html
 
-    def reply(self) -> Reply:
+    def reply(self, path: str = "") -> Reply:
+        if self.html:  # the gateway's Jetty page some platform errors come as, message inside a <pre>
+            page = (
+                '<html>\n<head>\n<meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>\n'
+                f"<title>Error {self.status} {self.message}</title>\n</head>\n"
+                f"<body><h2>HTTP ERROR {self.status}</h2>\n"
+                f"<p>Problem accessing {path}. Reason:\n<pre>    {self.message}</pre></p>\n</body>\n</html>\n"
+            )
+            return Reply(self.status, page.encode(), [("Content-Type", "text/html;charset=utf-8")])
         return Reply.json({"error_code": self.error_code, "message": self.message}, self.status)
 
 

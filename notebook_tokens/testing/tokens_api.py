@@ -39,7 +39,13 @@ def _max_lifetime_days(ws: FakeWorkspace) -> int:
     return int(raw)
 
 
+def _require_token_permission(user: User) -> None:
+    if not user.can_use_tokens:
+        raise permission_denied("User does not have permission to use tokens.")
+
+
 def create(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
+    _require_token_permission(call.user)
     data = parse_body(call.body)
     comment = opt_str(data, "comment") or ""
     lifetime = opt_int(data, "lifetime_seconds")
@@ -69,11 +75,13 @@ def create(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
 
 
 def list_tokens(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
+    _require_token_permission(call.user)
     mine = [t for t in ws.tokens.values() if t.owner == call.user.user_name]
     return {"token_infos": [t.public_info() for t in mine]}
 
 
 def delete(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
+    _require_token_permission(call.user)
     data = parse_body(call.body)
     token_id = opt_str(data, "token_id")
     if not token_id:

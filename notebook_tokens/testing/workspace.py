@@ -71,6 +71,7 @@ class FakeWorkspace:
         self.clusters: list[dict[str, Any]] = []
         self.conf: dict[str, str] = {"enableTokensConfig": "true", "maxTokenLifetimeDays": "0"}
         self.token_quota = 600
+        self.invalid_token_as_html = False  # answer "Invalid access token." as the platform's HTML error page
         self.cluster_start_seconds = 0.5  # PENDING -> RUNNING after this long
         self.version = 0  # bumped on every state change (the CLI saves --state when it moves)
         self.admin_user_name = "admin@example.com"
@@ -94,11 +95,15 @@ class FakeWorkspace:
         self.version += 1
 
     # -- direct state access (tests and seeding; bypasses the API) ---------------------------------------
-    def add_user(self, user_name: str, *, admin: bool = False, token: str | None = None) -> str:
-        """Add a user with one token (no expiry); returns that token's value."""
+    def add_user(
+        self, user_name: str, *, admin: bool = False, token: str | None = None, can_use_tokens: bool = True
+    ) -> str:
+        """Add a user with one token (no expiry); returns that token's value. `can_use_tokens=False`: the
+        token API refuses them ("User does not have permission to use tokens."), other APIs still answer."""
         with self.lock:
             if user_name not in self.users:
-                self.users[user_name] = User(user_name, 4_100_000_000_000_000 + len(self.users) + 1, admin)
+                user_id = 4_100_000_000_000_000 + len(self.users) + 1
+                self.users[user_name] = User(user_name, user_id, admin, can_use_tokens)
             value, _ = self.issue_token(user_name, comment=f"emulator {user_name.split('@')[0]}", value=token)
             return value
 
@@ -196,7 +201,7 @@ class FakeWorkspace:
                     raise ApiProblem(404, "ENDPOINT_NOT_FOUND", f"No API found for '{method} {path}'")
                 result = handler(self, Call(user, query, body, params, headers))  # type: ignore[arg-type]
         except ApiProblem as problem:
-            return problem.reply()
+            return problem.reply(path)
         except Exception as e:  # a bug in the emulator must not stop it serving
             return ApiProblem(500, "INTERNAL_ERROR", f"emulator error: {e.__class__.__name__}: {e}").reply()
         return result if isinstance(result, Reply) else Reply.json(result)
