@@ -85,7 +85,8 @@ def bar_chart_svg(
     for index, (label, value, colour) in enumerate(rows):
         y = top + index * (bar_height + gap)
         bar = round(track * value / biggest) if value else 0
-        short = label if len(label) <= 18 else label[:17] + "…"
+        fits = label_width // 7  # characters of 12px text that fit left of the bars
+        short = label if len(label) <= fits else label[: fits - 1] + "…"
         parts.append(
             f'<text x="{label_width - 6}" y="{y + 12}" text-anchor="end" fill="#555">'
             f"<title>{escape(label)}</title>{escape(short)}</text>"

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 from notebook_tokens.errors import NotebookTokensError
 from notebook_tokens.panel_common import ConfirmBar, JobRunner, describe_error
 from notebook_tokens.panel_form import GenerateForm
-from notebook_tokens.panel_html import header_html, short_id, table_html
+from notebook_tokens.panel_html import display_comment, header_html, short_id, table_html
 
 if TYPE_CHECKING:
     from notebook_tokens.context import NotebookContext
@@ -33,7 +33,7 @@ __all__ = ["TokenPanel", "row_label", "show"]
 def row_label(info: TokenInfo) -> str:
     """One line per token in the row picker: id, comment, expiry, and whether it is the token in use."""
     expires = "never expires" if info.expires is None else f"expires {info.expires:%Y-%m-%d}"
-    comment = info.comment or "(no comment)"
+    comment = display_comment(info.comment) or "(no comment)"
     mark = "  ● in use" if info.in_use else ""
     return f"{short_id(info.token_id)}  {comment}  · {expires}{mark}"
 
@@ -207,7 +207,8 @@ class TokenPanel:
             self.runner.say("warn", "Select one or more tokens in the list first.")
             return
         names = "".join(
-            f"<li><code>{escape(short_id(i.token_id))}</code> {escape(i.comment or '(no comment)')}</li>"
+            f"<li><code>{escape(short_id(i.token_id))}</code> "
+            f"{escape(display_comment(i.comment) or '(no comment)')}</li>"
             for i in chosen
         )
         warning = ""

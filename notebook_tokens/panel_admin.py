@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from notebook_tokens.charts import token_charts_html
 from notebook_tokens.panel_common import ConfirmBar, JobRunner
-from notebook_tokens.panel_html import short_id, table_html
+from notebook_tokens.panel_html import display_comment, short_id, table_html
 
 if TYPE_CHECKING:
     from notebook_tokens.admin import RevokeResult, WorkspaceConf
@@ -28,9 +28,8 @@ _EXPIRED_FILTER = {"any": None, "yes": True, "no": False}
 
 def _label(info: TokenInfo) -> str:
     expires = "never" if info.expires is None else f"{info.expires:%Y-%m-%d}"
-    return (
-        f"{short_id(info.token_id)}  {info.created_by or '?'}  {info.comment or '(no comment)'}  · {expires}"
-    )
+    comment = display_comment(info.comment) or "(no comment)"
+    return f"{short_id(info.token_id)}  {info.created_by or '?'}  {comment}  · {expires}"
 
 
 class AdminTab:

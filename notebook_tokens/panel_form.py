@@ -14,14 +14,16 @@ from notebook_tokens.redact import PAT_PATTERN
 
 __all__ = ["LIFETIME_PRESETS", "STORE_KINDS", "GenerateForm"]
 
-LIFETIME_PRESETS: tuple[tuple[str, int | None], ...] = (
+# Dropdown values are ints: a None value would mean "nothing selected" to ipywidgets (a blank box).
+_NEVER = 0
+_CUSTOM = -1
+LIFETIME_PRESETS: tuple[tuple[str, int], ...] = (
     ("1 day", 1),
     ("7 days", 7),
     ("30 days", 30),
     ("90 days", 90),
-    ("Never", None),
+    ("Never", _NEVER),
 )
-_CUSTOM = -1
 # kind -> (label, spec prefix, placeholder of the spec field, whether the field may stay empty)
 STORE_KINDS: dict[str, tuple[str, str, str, bool]] = {
     "secret": ("Secret scope", "secret:", "scope/key, e.g. ops/pat", False),
@@ -82,14 +84,10 @@ class GenerateForm:
         self.max_days = max_days
         self.tokens_enabled = tokens_enabled
         options = [
-            (label, days)
-            for label, days in LIFETIME_PRESETS
-            if days is None or not max_days or days <= max_days
+            (label, days) for label, days in LIFETIME_PRESETS if not max_days or _NEVER < days <= max_days
         ]
-        if max_days:
-            options = [(label, days) for label, days in options if days is not None]
-            if all(days != max_days for _, days in options):
-                options.append((f"{max_days} days (maximum)", max_days))
+        if max_days and all(days != max_days for _, days in options):
+            options.append((f"{max_days} days (maximum)", max_days))
         options.append(("Custom…", _CUSTOM))
         previous = self.lifetime.value
         self.lifetime.options = options
@@ -120,7 +118,7 @@ class GenerateForm:
         """The chosen lifetime as `parse_lifetime` reads it ("30d", "never"); enforces the maximum."""
         choice = self.lifetime.value
         days = int(self.custom_days.value) if choice == _CUSTOM else choice
-        if days is None:
+        if days == _NEVER:
             return "never"
         if self.max_days and days > self.max_days:
             raise LifetimeTooLongError(

@@ -7,6 +7,7 @@ One HTML string for a whole table keeps the number of widget models independent 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from html import escape
@@ -14,7 +15,10 @@ from typing import Protocol
 
 from notebook_tokens.redact import redact
 
-__all__ = ["CSS", "badge", "header_html", "short_id", "status_html", "table_html"]
+__all__ = ["CSS", "badge", "display_comment", "header_html", "short_id", "status_html", "table_html"]
+
+# the bookkeeping marker tokens.py appends to comments (crash recovery); noise to a reader
+_MARKER = re.compile(r"\s*\[nt:[^\]]*\]")
 
 CSS = """<style>
 .nt-panel{font-family:var(--jp-ui-font-family,system-ui,-apple-system,"Segoe UI",sans-serif);
@@ -82,6 +86,11 @@ def short_id(token_id: str) -> str:
     return token_id[:10] + "…" if len(token_id) > 12 else token_id
 
 
+def display_comment(comment: str) -> str:
+    """The comment as a person wrote it: without notebook-tokens' `[nt:…]` marker."""
+    return _MARKER.sub("", comment or "").strip()
+
+
 def badge(status: str) -> str:
     text, css = _BADGES.get(status, (status or "unknown", "nt-muted"))
     return f'<span class="nt-badge {css}">{escape(text)}</span>'
@@ -106,7 +115,8 @@ def table_html(rows: Sequence[TokenRow], *, admin: bool = False, empty: str = "N
         tag = '<span class="nt-inuse-tag">in use</span>' if row.in_use else ""
         cells = [
             f'<td class="nt-id" title="{escape(row.token_id)}">{escape(short_id(row.token_id))}{tag}</td>',
-            f'<td class="nt-comment">{escape(redact(row.comment or ""))}</td>',
+            f'<td class="nt-comment" title="{escape(redact(row.comment or ""))}">'
+            f"{escape(redact(display_comment(row.comment)))}</td>",
             f"<td>{_when(row.created)}</td>",
             f"<td>{_when(row.expires)}</td>",
             f"<td>{badge(row.status)}</td>",

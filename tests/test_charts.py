@@ -67,7 +67,7 @@ def test_long_user_names_are_shortened_with_the_full_name_in_a_tooltip() -> None
     name = "a-very-long-service-principal-name@example.com"
     svg = bar_chart_svg("Users", [(name, 3, "#000")])
     assert f"<title>{name}</title>" in svg
-    assert "a-very-long-servi…" in svg
+    assert "a-very-long-serv…" in svg
 
 
 def test_token_charts_html_holds_both_charts_and_the_total() -> None:

@@ -108,6 +108,14 @@ def test_generate_writes_the_value_to_the_store_and_says_where(
     assert panel.form.comment.value == ""
 
 
+def test_the_default_lifetime_is_90_days(panel: TokenPanel, emulator: Any, tmp_path: Path) -> None:
+    netrc_store(panel, tmp_path / "netrc")
+    panel.form.button.click()
+    (info,) = [i for i in panel.infos if "from the panel" in i.comment or i.comment.startswith("[nt:")]
+    assert info.expires is not None
+    assert 89.9 < (info.expires - info.created).total_seconds() / 86_400 < 90.1
+
+
 def test_widget_state_after_generating_holds_no_token_value(
     panel: TokenPanel, emulator: Any, tmp_path: Path
 ) -> None:
@@ -124,7 +132,7 @@ def test_lifetime_presets_respect_the_workspace_maximum(manager: TokenManager, e
     emulator.workspace.conf["maxTokenLifetimeDays"] = "30"
     panel = TokenPanel(manager, background=False)
     offered = [days for _, days in panel.form.lifetime.options]
-    assert 90 not in offered and None not in offered and 30 in offered
+    assert 90 not in offered and 0 not in offered and 30 in offered  # 0 is Never
     assert "maximum: 30 days" in panel.form.limit.value
     assert panel.form.custom_days.max == 30
 

@@ -33,10 +33,46 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+DAY_MS = 86_400_000
+
+
+def seed_tokens(ws: FakeWorkspace) -> None:
+    """A few tokens like a real workspace has: some expiring soon, one expired, one that never expires."""
+    now = ws.now_ms()
+    admin = ws.admin_user_name
+    ws.issue_token(
+        admin,
+        comment="laptop (curl -n)",
+        creation_time_ms=now - 40 * DAY_MS,
+        expiry_time_ms=now + 50 * DAY_MS,
+    )
+    ws.issue_token(
+        admin, comment="CI nightly job", creation_time_ms=now - 85 * DAY_MS, expiry_time_ms=now + 5 * DAY_MS
+    )
+    ws.issue_token(
+        admin,
+        comment="dashboard export",
+        creation_time_ms=now - 120 * DAY_MS,
+        expiry_time_ms=now - 3 * DAY_MS,
+    )
+    ws.issue_token(admin, comment="dbt cloud", creation_time_ms=now - 20 * DAY_MS)
+    for user, count in (("ana@example.com", 3), ("svc-etl@example.com", 5)):
+        ws.add_user(user)
+        for i in range(count):
+            ws.issue_token(
+                user,
+                comment=f"job {i}",
+                creation_time_ms=now - (30 + 9 * i) * DAY_MS,
+                expiry_time_ms=now + (i * 23 - 10) * DAY_MS,
+            )
+
+
 @pytest.fixture(scope="module")
 def lab_workspace() -> FakeWorkspace:
-    """The module's workspace: admin and user with a token each, 30 clusters."""
-    return FakeWorkspace(seed="minimal")
+    """The module's workspace: admin and user, 30 clusters, and the tokens of `seed_tokens`."""
+    ws = FakeWorkspace(seed="minimal")
+    seed_tokens(ws)
+    return ws
 
 
 @pytest.fixture(scope="module")

@@ -47,8 +47,14 @@ def write_notebook(path: Path, cells: Sequence[str]) -> Path:
         "nbformat_minor": 5,
         "metadata": {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}},
         "cells": [
-            {"cell_type": "code", "id": f"cell-{i}", "metadata": {}, "source": src, "outputs": [],
-             "execution_count": None}
+            {
+                "cell_type": "code",
+                "id": f"cell-{i}",
+                "metadata": {},
+                "source": src,
+                "outputs": [],
+                "execution_count": None,
+            }
             for i, src in enumerate(cells)
         ],
     }
@@ -69,11 +75,19 @@ class JupyterLab:
 
     def start(self, timeout: float = 60.0) -> JupyterLab:
         command = [
-            sys.executable, "-m", "jupyterlab",
-            f"--port={self.port}", "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.ip=127.0.0.1",
-            "--allow-root", "--no-browser", f"--ServerApp.root_dir={self.root}",
-            "--ServerApp.port_retries=0", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-            "jupyterlab.NeverCheckForUpdate",
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            f"--port={self.port}",
+            "--ServerApp.token=",
+            "--ServerApp.password=",
+            "--ServerApp.ip=127.0.0.1",
+            "--allow-root",
+            "--no-browser",
+            f"--ServerApp.root_dir={self.root}",
+            "--ServerApp.port_retries=0",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ]
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT)
@@ -113,6 +127,10 @@ def lab_env(home: Path, extra: dict[str, str]) -> dict[str, str]:
     settings = home / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True, exist_ok=True)
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    # save widget state with the notebook, as nbclient does, so scans of saved notebooks include it
+    widgets = settings.parent.parent / "@jupyter-widgets" / "jupyterlab-manager"
+    widgets.mkdir(parents=True, exist_ok=True)
+    (widgets / "plugin.jupyterlab-settings").write_text('{"saveState": true}')
     return env
 
 
@@ -125,9 +143,10 @@ class Notebook:
 
     def __init__(self, page: Any, lab: JupyterLab, name: str) -> None:
         self.page = page
+        self.lab = lab
         self.name = name
         page.goto(f"{lab.url}/lab/tree/{name}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached", timeout=60_000)
         # the toolbar indicator says idle before the kernel is connected: wait for the status bar too
         page.wait_for_function(
             "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
@@ -160,12 +179,22 @@ class Notebook:
     def outputs(self, index: int) -> Any:
         return self.cell(index).locator(".jp-OutputArea-output")
 
-    def save(self) -> None:
+    def _last_modified(self) -> str:
+        url = f"{self.lab.url}/api/contents/{self.name}?content=0"
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return str(json.load(answer)["last_modified"])
+
+    def save(self, timeout: float = 20.0) -> None:
+        """Save with Ctrl+S from command mode, and wait until the file on disk has changed."""
+        before = self._last_modified()
+        self.cell(0).locator(".jp-InputPrompt").click()
+        self.page.keyboard.press("Escape")
         self.page.keyboard.press("Control+s")
-        self.page.wait_for_function(
-            "() => !document.querySelector('.jp-mod-current .jp-mod-dirty, .jp-Document.jp-mod-dirty')",
-            timeout=15_000,
-        )
+        deadline = time.monotonic() + timeout
+        while self._last_modified() == before:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.name} was not saved in {timeout:.0f}s")
+            time.sleep(0.1)
 
 
 def chromium_available() -> bool:
