@@ -3,12 +3,27 @@ failures prove a request never left (so that even a POST may be sent again)."""
 
 from __future__ import annotations
 
+import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
-__all__ = ["IDEMPOTENT_METHODS", "RETRY_STATUSES", "RetryPolicy", "never_sent", "parse_retry_after"]
+if TYPE_CHECKING:
+    import requests
+
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "RETRY_STATUSES",
+    "RetryPolicy",
+    "never_sent",
+    "parse_retry_after",
+    "retry_calls",
+]
+
+logger = logging.getLogger("notebook_tokens.transport")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 RETRY_STATUSES = frozenset({429, 503})
@@ -83,3 +98,35 @@ class RetryPolicy:
         if never_sent(exc):
             return True
         return isinstance(exc, RequestsConnectionError) and method.upper() in IDEMPOTENT_METHODS
+
+
+def retry_calls(
+    call: Callable[[], requests.Response],
+    *,
+    method: str,
+    policy: RetryPolicy,
+    sleep: Callable[[float], None],
+    describe: Callable[[], str],
+) -> requests.Response:
+    """`call()` until it answers something not worth retrying, or the retry budget is spent."""
+    from requests.exceptions import RequestException
+
+    attempt = 0
+    while True:
+        try:
+            response = call()
+        except RequestException as exc:
+            if attempt >= policy.retries or not policy.should_retry_error(method, exc):
+                raise
+            delay, reason = policy.delay(attempt), type(exc).__name__
+        else:
+            if attempt >= policy.retries or not policy.should_retry_status(method, response.status_code):
+                return response
+            delay, reason = (
+                policy.delay(attempt, response.headers.get("Retry-After")),
+                str(response.status_code),
+            )
+            response.close()
+        logger.debug("retrying %s after %s in %.1f s", describe(), reason, delay)
+        attempt += 1
+        sleep(delay)

@@ -21,37 +21,19 @@ import requests
 from requests.auth import AuthBase
 from requests.utils import get_environ_proxies
 
-from notebook_tokens import logredact
+from notebook_tokens import logredact, paging
 from notebook_tokens.apierrors import api_error
 from notebook_tokens.credentials import Credentials, credentials, is_loopback
 from notebook_tokens.errors import ForeignOriginError, InputError, InsecureTransportError, TransportError
+from notebook_tokens.origins import OriginCheck, has_userinfo, origin_of
 from notebook_tokens.redact import redact
-from notebook_tokens.retrying import RetryPolicy
+from notebook_tokens.retrying import RetryPolicy, retry_calls
 
 __all__ = ["DEFAULT_TIMEOUT", "WorkspaceAuth", "WorkspaceSession", "api_error", "origin_of", "session"]
 
 logger = logging.getLogger(__name__)
 logredact.install()
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 60.0)
-_DEFAULT_PORTS = {"https": 443, "http": 80}
-Origin = tuple[str, str, int]
-
-
-def origin_of(url: str) -> Origin | None:
-    """(scheme, hostname, port) of an absolute URL, None when it has no usable host."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return None
-    return scheme, parts.hostname, port or _DEFAULT_PORTS[scheme]
-
-
-def _has_userinfo(url: str) -> bool:
-    return "@" in urlsplit(url).netloc
 
 
 class WorkspaceAuth(AuthBase):
@@ -62,7 +44,7 @@ class WorkspaceAuth(AuthBase):
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         url = r.url or ""
-        if origin_of(url) != self._workspace._origin or _has_userinfo(url):
+        if not self._workspace._is_ours(url):
             r.headers.pop("Authorization", None)
             raise ForeignOriginError(self._workspace._outside_message(url))
         r.headers.update(self._workspace.credentials.headers())
@@ -94,7 +76,7 @@ class WorkspaceSession(requests.Session):
         # foreign redirect targets seen by rebuild_auth, so send() can say which answer redirected there
         self._foreign_redirects: dict[str, tuple[int, str]] = {}
         self._creds = creds
-        self._origin: Origin = self._check_host(creds.host)
+        self._is_ours = self._check_host(creds.host)
         self._apply_environment()
         self.auth = WorkspaceAuth(self)
         self.headers["User-Agent"] = "notebook-tokens/0.1 " + str(self.headers.get("User-Agent", ""))
@@ -114,23 +96,25 @@ class WorkspaceSession(requests.Session):
 
     def use(self, creds: Credentials) -> None:
         """Send requests with these credentials from now on (token rotation, another store)."""
-        origin = self._check_host(creds.host)
-        self._creds, self._origin = creds, origin
+        check = self._check_host(creds.host)
+        self._creds, self._is_ours = creds, check
         self._apply_environment()
 
     def __repr__(self) -> str:
         return f"<WorkspaceSession {self.host} via {self.source}>"
 
-    def _check_host(self, host: str) -> Origin:
-        origin = origin_of(host)
-        if origin is None:
-            raise InputError(f"{redact(host)} is not a workspace URL: expected https://<host>.")
+    def _check_host(self, host: str) -> OriginCheck:
+        try:
+            check = OriginCheck(host)
+        except ValueError:
+            raise InputError(f"{redact(host)} is not a workspace URL: expected https://<host>.") from None
+        origin = check.origin
         if origin[0] == "http" and not is_loopback(origin[1]):
             raise InsecureTransportError(
                 f"Refusing plain http:// to {origin[1]}: the token would travel unencrypted. "
                 "Use https:// (plain http is allowed only to localhost / 127.0.0.1, e.g. the emulator)."
             )
-        return origin
+        return check
 
     def _apply_environment(self) -> None:
         # what trust_env would do per request (about 150 us each), done once per session
@@ -141,7 +125,7 @@ class WorkspaceSession(requests.Session):
 
     def _outside_message(self, url: str) -> str:
         shown = redact(url)
-        if _has_userinfo(url):
+        if has_userinfo(url):
             return (
                 f"Refusing {shown}: URLs with a user name or password (user:pass@host) are not sent by this "
                 f"session. Use a path such as /api/2.0/... on {self.host}."
@@ -155,8 +139,11 @@ class WorkspaceSession(requests.Session):
     # -- requests.Session overrides ------------------------------------------------------------------
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         text = url.decode() if isinstance(url, bytes) else str(url)
-        absolute = urljoin(self.host + "/", text)
-        if origin_of(absolute) != self._origin or _has_userinfo(absolute):
+        if text.startswith("/") and not text.startswith("//"):
+            absolute = self.host + text
+        else:
+            absolute = urljoin(self.host + "/", text)
+        if not self._is_ours(absolute):
             raise ForeignOriginError(self._outside_message(absolute))
         if kwargs.get("auth") is not None:
             raise InputError("auth= is not accepted: the session adds the workspace credentials itself.")
@@ -168,7 +155,7 @@ class WorkspaceSession(requests.Session):
         """On a redirect: drop every credential, then re-add ours only when the target is our origin."""
         prepared_request.headers.pop("Authorization", None)
         url = prepared_request.url or ""
-        if origin_of(url) == self._origin and not _has_userinfo(url):
+        if self._is_ours(url):
             prepared_request.headers.update(self._creds.headers())
         else:
             if len(self._foreign_redirects) > 32:
@@ -180,7 +167,7 @@ class WorkspaceSession(requests.Session):
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         url = request.url or ""
-        if origin_of(url) != self._origin or _has_userinfo(url):
+        if not self._is_ours(url):
             request.headers.pop("Authorization", None)
             raise ForeignOriginError(self._redirect_message(url) or self._outside_message(url))
         if kwargs.get("verify") is False or self.verify is False:
@@ -203,32 +190,14 @@ class WorkspaceSession(requests.Session):
         )
 
     def _send_with_retries(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        method = (request.method or "GET").upper()
-        policy = self.retry_policy
         replayable = request.body is None or isinstance(request.body, (bytes, str))
-        attempt = 0
-        while True:
-            try:
-                response = super().send(request, **kwargs)
-            except requests.exceptions.RequestException as exc:
-                if attempt >= policy.retries or not replayable or not policy.should_retry_error(method, exc):
-                    raise
-                delay = policy.delay(attempt)
-                logger.debug(
-                    "retrying %s %s after %s in %.1f s", method, _path(request), type(exc).__name__, delay
-                )
-            else:
-                if attempt >= policy.retries or not replayable:
-                    return response
-                if not policy.should_retry_status(method, response.status_code):
-                    return response
-                delay = policy.delay(attempt, response.headers.get("Retry-After"))
-                logger.debug(
-                    "retrying %s %s after %s in %.1f s", method, _path(request), response.status_code, delay
-                )
-                response.close()
-            attempt += 1
-            self._sleep(delay)
+        return retry_calls(
+            lambda: super(WorkspaceSession, self).send(request, **kwargs),
+            method=(request.method or "GET").upper(),
+            policy=self.retry_policy if replayable else RetryPolicy(retries=0),
+            sleep=self._sleep,
+            describe=lambda: f"{request.method} {_path(request)}",
+        )
 
     # -- conveniences ------------------------------------------------------------------------------
     def api(
@@ -272,42 +241,13 @@ class WorkspaceSession(requests.Session):
         max_pages: int | None = None,
     ) -> Iterator[requests.Response]:
         """Each page's response, following next_page_token -> page_token (or has_more with offset)."""
-        params = dict(params or {})
-        body = dict(json) if json is not None else None
-        in_body = body is not None and method.upper() != "GET"
-        pages = 0
-        while True:
-            response = self.request(method, path, params=params or None, json=body)
-            if response.status_code >= 400:
-                raise api_error(response, self.source)
-            yield response
-            pages += 1
-            if max_pages is not None and pages >= max_pages:
-                return
-            data = response.json() if response.content else {}
-            if not isinstance(data, dict):
-                return
-            target = body if in_body and body is not None else params
-            next_token = data.get("next_page_token")
-            if next_token:
-                if target.get("page_token") == next_token:
-                    return  # the server repeated itself: stop rather than loop forever
-                target["page_token"] = next_token
-            elif data.get("has_more"):
-                count = next((len(v) for v in data.values() if isinstance(v, list)), 0)
-                if not count:
-                    return
-                target["offset"] = int(target.get("offset", 0)) + count
-            else:
-                return
+        return paging.iter_pages(self, method, path, params=params, json=json, max_pages=max_pages)
 
     def paginate(
         self, path: str, items_key: str, *, max_pages: int | None = None, **params: Any
     ) -> Iterator[Any]:
         """Every item under `items_key` across all pages of a GET."""
-        for response in self.iter_pages("GET", path, params=params, max_pages=max_pages):
-            data = response.json() if response.content else {}
-            yield from (data.get(items_key) or []) if isinstance(data, dict) else []
+        return paging.paginate(self, path, items_key, max_pages=max_pages, **params)
 
 
 def _path(request: requests.PreparedRequest) -> str:

@@ -1,0 +1,64 @@
+"""Follow paginated list endpoints: next_page_token -> page_token, or has_more with offset."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from notebook_tokens.apierrors import api_error
+
+if TYPE_CHECKING:
+    import requests
+
+    from notebook_tokens.transport import WorkspaceSession
+
+__all__ = ["iter_pages", "paginate"]
+
+
+def iter_pages(
+    session: WorkspaceSession,
+    method: str,
+    path: str,
+    *,
+    params: dict[str, Any] | None = None,
+    json: dict[str, Any] | None = None,
+    max_pages: int | None = None,
+) -> Iterator[requests.Response]:
+    """Each page's response; ApiError on an error page."""
+    params = dict(params or {})
+    body = dict(json) if json is not None else None
+    pages = 0
+    while True:
+        response = session.request(method, path, params=params or None, json=body)
+        if response.status_code >= 400:
+            raise api_error(response, session.source)
+        yield response
+        pages += 1
+        if max_pages is not None and pages >= max_pages:
+            return
+        data = response.json() if response.content else {}
+        if not isinstance(data, dict):
+            return
+        # POST list endpoints take the page token in the body, GET ones in the query
+        target = body if body is not None and method.upper() != "GET" else params
+        next_token = data.get("next_page_token")
+        if next_token:
+            if target.get("page_token") == next_token:
+                return  # the server repeated itself: stop rather than loop forever
+            target["page_token"] = next_token
+        elif data.get("has_more"):
+            count = next((len(v) for v in data.values() if isinstance(v, list)), 0)
+            if not count:
+                return
+            target["offset"] = int(target.get("offset", 0)) + count
+        else:
+            return
+
+
+def paginate(
+    session: WorkspaceSession, path: str, items_key: str, *, max_pages: int | None = None, **params: Any
+) -> Iterator[Any]:
+    """Every item under `items_key` across all pages of a GET."""
+    for response in iter_pages(session, "GET", path, params=params, max_pages=max_pages):
+        data = response.json() if response.content else {}
+        yield from (data.get(items_key) or []) if isinstance(data, dict) else []
