@@ -16,6 +16,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from notebook_tokens.errors import InputError, NotebookTokensError, RotationError
@@ -31,6 +32,7 @@ __all__ = ["RotationResult", "rotate", "store_key"]
 
 _ROTATION_MARK = re.compile(r"\[nt:rot:([0-9a-f]{6}):[0-9a-f]{8}:([0-9a-f]{0,12})\]")
 Checkpoint = Callable[[str], None]
+DEFAULT_LIFETIME = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -114,11 +116,12 @@ def _repair(manager: TokenManager, store: Store, key: str) -> list[str]:
 
 
 def rotate(
-    manager: TokenManager, store: Store | str | None = None, *, lifetime: str | None = "90d",
+    manager: TokenManager, store: Store | str | None = None, *, lifetime: str | None = None,
     comment: str = "rotated by notebook-tokens", checkpoint: Checkpoint | None = None,
 ) -> RotationResult:
     """Replace the session's token with a new one kept in `store` (default: where the current one lives).
 
+    `lifetime` None means 90 days, or the workspace maximum when that is shorter ("never" for no expiry).
     `checkpoint(step)` is called after each step ("created", "stored", "verified", "switched"): tests use
     it to stop the process part-way.
     """
@@ -135,7 +138,10 @@ def rotate(
     repaired = _repair(manager, target, key)
     old = session.credentials.token
     previous = _read(target, session.host)
-    delta = parse_lifetime(lifetime)
+    delta = parse_lifetime(lifetime) if lifetime is not None else DEFAULT_LIFETIME
+    if lifetime is None:
+        limit = manager.workspace_conf().max_lifetime_days
+        delta = min(DEFAULT_LIFETIME, timedelta(days=limit)) if limit else DEFAULT_LIFETIME
     manager.check_lifetime(delta)
     marker = f"[nt:rot:{key}:{uuid.uuid4().hex[:8]}:{old.token_id[:12]}]"
     new, info = manager.create(comment, delta, marker=marker)

@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--concurrency", type=int, default=8, help="parallel revokes (admin bulk, default 8)")
     rotate = sub.add_parser("rotate", help="replace the token in use with a new one, then revoke the old")
     rotate.add_argument("--store", help="where the new token goes (default: where the current one lives)")
-    rotate.add_argument("--lifetime", default="90d", help="lifetime of the new token (default 90d)")
+    rotate.add_argument("--lifetime", help="of the new token (default 90d, or the workspace maximum if less)")
     use = sub.add_parser("use", help="switch this notebook to the token in a store or profile")
     use.add_argument("spec", help="secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH], env or profile:NAME")
     sub.add_parser("whoami", help="user and workspace of the token in use")

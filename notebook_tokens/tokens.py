@@ -11,6 +11,7 @@ Imports nothing heavy: the session is handed in.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -20,6 +21,7 @@ from notebook_tokens.errors import (
     ApiError,
     InputError,
     LifetimeTooLongError,
+    NotebookTokensError,
     StoreError,
     TokenLifecycleError,
     TokensDisabledError,
@@ -110,6 +112,8 @@ class TokenManager:
         try:
             answer = self.session.api("POST", "/api/2.0/token/create", json=body)
         except ApiError as error:
+            if error.status >= 500:  # the token may exist although the answer is an error
+                self._revoke_marked_quietly(marker)
             raise _create_error(error) from error
         except (TransportError, OSError) as error:
             try:
@@ -126,6 +130,11 @@ class TokenManager:
         token = Token(answer["token_value"])
         fallback = {"token_id": token.token_id, "comment": full_comment}
         return token, self.info(answer.get("token_info") or fallback)
+
+    def _revoke_marked_quietly(self, marker: str) -> None:
+        # best effort: the original error is what the user needs to see
+        with contextlib.suppress(NotebookTokensError, OSError):
+            self.revoke_marked(marker)
 
     def revoke_marked(self, marker: str) -> builtins.list[str]:
         """Revoke every token whose comment carries `marker` (a lost create's leftovers); returns the ids."""

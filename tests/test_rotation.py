@@ -166,3 +166,11 @@ def test_rotation_needs_a_writable_store(emulator: Any) -> None:
     session = session_for(emulator.url, emulator.workspace.user_token, source="env DATABRICKS_TOKEN")
     with pytest.raises(InputError, match=r"env DATABRICKS_TOKEN, which cannot be written: pass --store"):
         TokenManager(session).rotate()
+
+
+def test_rotation_default_lifetime_is_capped_at_the_workspace_maximum(emulator: Any, tmp_path: Path) -> None:
+    emulator.workspace.conf["maxTokenLifetimeDays"] = "30"
+    manager, _ = start(emulator, f"netrc:{tmp_path / 'netrc'}")
+    result = manager.rotate()
+    [info] = [i for i in manager.list() if i.token_id == result.new_id]
+    assert info.expires is not None and (info.expires - info.created).days == 30

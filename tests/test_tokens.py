@@ -200,3 +200,14 @@ def test_workspace_conf_reads_both_settings(manager: TokenManager, emulator: Any
     assert conf.tokens_enabled is True and conf.max_lifetime_days == 45
     emulator.workspace.conf["maxTokenLifetimeDays"] = "0"
     assert manager.workspace_conf().max_lifetime_days is None
+
+
+def test_create_answered_with_a_5xx_leaves_no_orphan(manager: TokenManager, emulator: Any) -> None:
+    """A 5xx after the token was made (a gateway error) must not leave it behind: found by its marker."""
+    ws = emulator.workspace
+    before = set(ws.token_ids())
+    _, token_id = ws.issue_token(ws.user_user_name, comment="made but unanswered [nt:feedbeef]")
+    ws.faults.fail(status=502, times=1, path="/api/2.0/token/create")
+    with pytest.raises(ApiError):
+        manager.create("x", None, marker="[nt:feedbeef]")
+    assert token_id not in ws.token_ids() and set(ws.token_ids()) == before
