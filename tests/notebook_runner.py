@@ -65,8 +65,9 @@ class NotebookRun:
 
     def secret_values(self) -> list[str]:
         """Every raw token and secret value in play after the run: the emulator's users' tokens, its secret
-        scopes' values, and what the run wrote to the keyring file and netrc files (the emulator keeps
-        only token ids, the SHA-256 of each value, so generated values are found where they were stored)."""
+        scopes' values, the tokens the run sent, and what it wrote to the keyring file and netrc files (the
+        emulator keeps only token ids, the SHA-256 of each value, so generated values are found where they
+        travelled or were stored)."""
         values = set(workspace_secrets(self.workspace)) | set(self.extra_secrets)
         scanned = {self.executed_path.resolve(), *(p.resolve() for p in self.history_files)}
         for path in self.executed_path.parent.rglob("*"):
@@ -93,13 +94,20 @@ class NotebookRun:
 
 
 def workspace_secrets(ws: FakeWorkspace) -> Iterable[str]:
-    """The emulator users' seeded token values and every secret scope value."""
+    """The emulator users' seeded token values, every secret scope value, every bearer value the run sent
+    and every PAT-shaped string in a request body (e.g. a secrets/put of a generated token)."""
     yield ws.admin_token
     yield ws.user_token
     with ws.lock:
         for scope in ws.scopes.values():
             for raw, _updated in scope.secrets.values():
                 yield raw.decode("utf-8", "replace")
+        recorded = list(ws.requests)
+    for request in recorded:
+        for name, value in request.headers.items():
+            if name.lower() == "authorization" and value.startswith("Bearer "):
+                yield value.removeprefix("Bearer ").strip()
+        yield from (m.decode() for m in PAT_RE.findall(request.body or b""))
 
 
 def load(name_or_path: str | Path) -> Any:

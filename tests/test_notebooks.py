@@ -7,11 +7,14 @@ database, and the workspace ended as the notebook says it would.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
 import pytest
-from notebook_runner import NOTEBOOKS, NotebookRun, error_outputs, run_notebook
+from notebook_runner import KERNELSPEC, NOTEBOOKS, NotebookRun, error_outputs, run_notebook
+
+from notebook_tokens.testing import FakeWorkspace
 
 NAMES = ("quickstart", "token-lifecycle", "admin-tokens")
 
@@ -128,10 +131,14 @@ def test_lifecycle_leaves_no_token_behind(lifecycle: NotebookRun) -> None:
     assert not [c for c in comments if c.startswith("rotated by notebook-tokens")]
 
 
-def test_lifecycle_wrote_the_stores(lifecycle: NotebookRun) -> None:
-    """The secret scope got the generated token and the keyring file holds the rotated one."""
-    assert lifecycle.workspace.secret_value("demo", "nightly") is not None
-    assert (lifecycle.home.parent / "keyring.json").exists()
+def test_lifecycle_stores_were_written_then_cleaned(lifecycle: NotebookRun) -> None:
+    """A token went into the secret scope and the keyring; the clean-up removed both entries."""
+    puts = [r for r in lifecycle.workspace.requests if r.path == "/api/2.0/secrets/put"]
+    assert any(b'"nightly"' in r.body for r in puts)
+    assert lifecycle.workspace.secret_value("demo", "nightly") is None
+    keyring_file = lifecycle.home.parent / "keyring.json"
+    assert keyring_file.exists()
+    assert json.loads(keyring_file.read_text()).get("databricks", {}) == {}
 
 
 def test_lifecycle_curl_used_the_netrc_entry(lifecycle: NotebookRun) -> None:
@@ -159,3 +166,27 @@ def test_admin_restores_workspace_settings(admin: NotebookRun) -> None:
 def test_executed_copies_are_kept(run: NotebookRun) -> None:
     """The executed copy exists for a reader without a browser (`make demo EXECUTE=1` writes the same)."""
     assert Path(run.executed_path).stat().st_size > 0
+
+
+def test_scanner_knows_the_generated_tokens(lifecycle: NotebookRun) -> None:
+    """The scan looks for the tokens the notebook generated, not only the seeded ones."""
+    ws = lifecycle.workspace
+    seeded = {ws.admin_token, ws.user_token, (ws.secret_value("demo", "pat") or b"").decode()}
+    assert len(set(lifecycle.secret_values()) - seeded) >= 3
+
+
+def test_scanner_catches_a_leak(tmp_path: Path) -> None:
+    """Negative control: a token typed into a cell, printed, and printed as base64 is found in the
+    saved notebook and in history.sqlite."""
+    ws = FakeWorkspace(seed="demo")
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": KERNELSPEC})
+    nb.cells = [
+        nbformat.v4.new_code_cell(f'pasted = "{ws.user_token}"'),
+        nbformat.v4.new_code_cell(
+            "import base64, os\nprint(base64.b64encode(os.environ['DATABRICKS_TOKEN'].encode()))"
+        ),
+    ]
+    leaks = run_notebook(nb, tmp_path, workspace=ws).leaks()
+    assert any(line.startswith("notebook.executed.ipynb: PAT-shaped") for line in leaks)
+    assert any(line.startswith("history.sqlite: PAT-shaped") for line in leaks)
+    assert any("base64" in line for line in leaks)
