@@ -17,6 +17,7 @@ from notebook_tokens.testing import auth
 from notebook_tokens.testing.faults import Faults
 from notebook_tokens.testing.model import DAY_MS, Scope, StoredToken, User, new_token_value, token_id_of
 from notebook_tokens.testing.replies import ApiProblem, Reply
+from notebook_tokens.testing.routes import resolve
 
 WORKSPACE_ID = 1234567890123456
 
@@ -191,8 +192,6 @@ class FakeWorkspace:
     def _answer(
         self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str], body: bytes
     ) -> Reply:
-        from notebook_tokens.testing.routes import resolve
-
         try:
             handler, params, authenticated = resolve(method, path)
             with self.lock:
