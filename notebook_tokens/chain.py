@@ -198,9 +198,23 @@ def resolve(
     else:
         if token is not None and target is not None:
             return Credentials(target, profile_store.description, token)
-        tried.append(
-            (profile_store.description, "not found" if settings is None else "no token for this host")
-        )
+        own_host = settings.get("host") if settings else None
+        if (
+            settings
+            and target
+            and not settings.get("token")
+            and (not own_host or profile_store.host() == target)
+        ):
+            try:  # an OAuth / Azure profile: databricks-sdk knows how to use it
+                provider, source = _sdk_provider(target, profile_store.name)
+            except Exception as exc:
+                tried.append((profile_store.description, f"databricks-sdk could not use it: {_short(exc)}"))
+            else:
+                return Credentials(target, f"{source}, {profile_store.description}", None, None, provider)
+        else:
+            tried.append(
+                (profile_store.description, "not found" if settings is None else "no token for this host")
+            )
 
     if target is None:
         tried.append(("databricks-sdk unified auth", no_host))

@@ -264,3 +264,19 @@ def test_nothing_found_for_a_host_fails_in_seconds_with_each_reason(
 def test_credentials_repr_masks_the_token() -> None:
     creds = Credentials(HOST, "env DATABRICKS_TOKEN", Token(PAT))
     assert PAT not in repr(creds) and "dapi…3434" in repr(creds)
+
+
+def test_profile_without_a_token_is_used_through_databricks_sdk(
+    emulator: Any, isolated_home: Path, no_keyring: None
+) -> None:
+    """A profile with another auth type (here basic; OAuth and Azure alike) becomes an SDK header provider."""
+    ws = emulator.workspace
+    (isolated_home / ".databrickscfg").write_text(
+        f"[DEFAULT]\nhost = {emulator.url}\nusername = token\npassword = {ws.user_token}\n"
+    )
+    creds = credentials(environ={})
+    assert creds.source == (
+        f"databricks-sdk unified auth (basic), profile DEFAULT in {isolated_home / '.databrickscfg'}"
+    )
+    WorkspaceSession(creds).api("GET", "/api/2.0/token/list")
+    assert (ws.requests[-1].header("Authorization") or "").startswith("Basic ")
