@@ -17,6 +17,7 @@ from notebook_tokens.tokenviews import (
     revoke_results_html,
     revoke_results_text,
     short_id,
+    shown_comment,
 )
 
 if TYPE_CHECKING:
@@ -86,7 +87,8 @@ def revoke_command(manager: TokenManager, args: argparse.Namespace, *, confirm: 
         if info.in_use:
             show(_IN_USE_WARNING.format(id=short_id(info.token_id)))
     if not args.yes:
-        names = ", ".join(f"{short_id(i.token_id)} ({i.comment or 'no comment'})" for i in targets)
+        names = ", ".join(f"{short_id(i.token_id)} ({shown_comment(i.comment) or 'no comment'})"
+                          for i in targets)
         if not confirm(f"Revoke {len(targets)} token(s): {names}?"):
             show("Nothing revoked.")
             return

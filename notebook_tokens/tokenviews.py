@@ -6,6 +6,7 @@ Pure: imports neither IPython, ipywidgets, requests nor os.environ. Every value 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,10 +20,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "StatusCard", "progress_html", "progress_text", "revoke_results_html", "revoke_results_text", "short_id",
+    "shown_comment",
     "status_card_html", "status_card_text", "token_table_html", "token_table_text",
 ]
 
 _ID_CHARS = 12
+_MARKER = re.compile(r"\s*\[nt:[0-9a-f:]*\]")
 _BADGE_COLOURS = {
     "active": "#1b7f3b", "expiring": "#a05a00", "expired": "#b3261e",
     "revoked": "#1b7f3b", "failed": "#b3261e",
@@ -44,6 +47,11 @@ class _Result(Protocol):
     def ok(self) -> bool: ...
     @property
     def message(self) -> str: ...
+
+
+def shown_comment(comment: str) -> str:
+    """The comment without our `[nt:…]` create/rotation markers (they are bookkeeping, not the user's)."""
+    return _MARKER.sub("", comment).strip()
 
 
 def short_id(token_id: str) -> str:
@@ -91,7 +99,7 @@ def token_table_html(
         in_use = ' <span class="nt-badge" style="background:#1976d2">in use</span>' if info.in_use else ""
         cells = [
             f'<code title="{token_id}">{escape(short_id(info.token_id))}</code>{in_use}',
-            escape(info.comment),
+            escape(shown_comment(info.comment)),
             escape(_when(info.created)),
             escape(_when(info.expires)),
             _badge(info.status),
@@ -131,7 +139,7 @@ def token_table_text(infos: Sequence[TokenInfo], *, show_owner: bool = False) ->
         head.insert(2, "Owner")
     rows = []
     for info in _ordered(infos):
-        row = ["*" if info.in_use else "", short_id(info.token_id), info.comment,
+        row = ["*" if info.in_use else "", short_id(info.token_id), shown_comment(info.comment),
                _when(info.created), _when(info.expires), info.status]
         if show_owner:
             row.insert(2, info.created_by or "")

@@ -144,3 +144,10 @@ def test_revoke_results_list_failures_first_with_summary() -> None:
     text = revoke_results_text(results)
     assert text.splitlines()[0] == "1 of 2 revoked, 1 failed"
     assert "FAILED" in text
+
+
+def test_markers_are_hidden_from_comments() -> None:
+    rotated = info(2, comment="[nt:rot:abcdef:12345678:0a1b]")
+    html = token_table_html([info(1, comment="nightly [nt:1a2b3c4d]"), rotated])
+    assert "[nt:" not in html and "nightly" in html
+    assert "[nt:" not in token_table_text([info(1, comment="nightly [nt:1a2b3c4d]")])
