@@ -228,8 +228,10 @@ class TokenPanel:
 
     def _revoke(self, token_ids: list[str]) -> None:
         def work() -> list[TokenInfo]:
-            for token_id in token_ids:
+            for done, token_id in enumerate(token_ids, start=1):
                 self.manager.revoke(token_id, missing_ok=True)
+                if len(token_ids) > 1:
+                    self.runner.say("working", f"Revoking… {done} of {len(token_ids)} done")
             return self.manager.list()
 
         def done(infos: list[TokenInfo]) -> None:
