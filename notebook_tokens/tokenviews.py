@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 _ID_CHARS = 12
-_MARKER = re.compile(r"\s*\[nt:[0-9a-f:]*\]")
+_MARKER = re.compile(r"\s*\[nt:[\w:]*\]")
 _BADGE_COLOURS = {
     "active": "#1b7f3b", "expiring": "#a05a00", "expired": "#b3261e",
     "revoked": "#1b7f3b", "failed": "#b3261e",
