@@ -193,3 +193,19 @@ def test_invalid_token_can_be_answered_as_the_html_error_page(ws: FakeWorkspace)
     assert reply.status == 403
     assert ("Content-Type", "text/html;charset=utf-8") in reply.headers
     assert b"<pre>    Invalid access token.</pre>" in reply.body
+
+
+@pytest.mark.parametrize("lifetime", [b"1e999", b"1.5", b"1e300", b"9223372036854775807"])
+def test_create_rejects_lifetimes_that_are_not_int64_seconds(ws: FakeWorkspace, lifetime: bytes) -> None:
+    body = b'{"lifetime_seconds": ' + lifetime + b"}"
+    reply = ws.handle("POST", CREATE, {}, {"Authorization": f"Bearer {ws.user_token}"}, body)
+    assert reply.status == 400
+    assert reply.data()["error_code"] in {"MALFORMED_REQUEST", "INVALID_PARAMETER_VALUE"}
+
+
+def test_integral_float_lifetime_is_accepted(ws: FakeWorkspace) -> None:
+    reply = ws.handle(
+        "POST", CREATE, {}, {"Authorization": f"Bearer {ws.user_token}"}, b'{"lifetime_seconds": 60.0}'
+    )
+    info = reply.data()["token_info"]
+    assert info["expiry_time"] - info["creation_time"] == 60_000

@@ -7,6 +7,7 @@ Also the request-field validators every endpoint shares, so bad input always get
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -115,8 +116,12 @@ def opt_int(data: dict[str, Any], name: str) -> int | None:
     if value is None:
         return None
     # bool is an int in Python but not in JSON; integral floats (1e3) pass, as on the platform
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _mistyped(name, "an integer")
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        raise _mistyped(name, "an integer")
+    if not -(2**63) <= int(value) < 2**63:  # the platform's fields are int64
+        raise _mistyped(name, "a 64-bit integer")
     return int(value)
 
 

@@ -55,6 +55,8 @@ def create(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
         raise bad_request(
             f"Invalid lifetime_seconds: {lifetime}. The token lifetime must be a positive number."
         )
+    if lifetime is not None and ws.now_ms() + lifetime * 1000 >= 2**63:
+        raise bad_request(f"Invalid lifetime_seconds: {lifetime}. The expiry time would be out of range.")
     max_days = _max_lifetime_days(ws)
     if max_days > 0:
         if lifetime is None:
