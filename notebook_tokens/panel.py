@@ -20,22 +20,14 @@ import ipywidgets as widgets
 from notebook_tokens.errors import NotebookTokensError
 from notebook_tokens.panel_common import ConfirmBar, JobRunner, describe_error
 from notebook_tokens.panel_form import GenerateForm
-from notebook_tokens.panel_html import display_comment, header_html, short_id, table_html
+from notebook_tokens.panel_html import header_html, revoke_confirm_html, row_label, short_id, table_html
 
 if TYPE_CHECKING:
     from notebook_tokens.context import NotebookContext
     from notebook_tokens.stores import Store
     from notebook_tokens.tokens import GeneratedToken, TokenInfo, TokenManager
 
-__all__ = ["TokenPanel", "row_label", "show"]
-
-
-def row_label(info: TokenInfo) -> str:
-    """One line per token in the row picker: id, comment, expiry, and whether it is the token in use."""
-    expires = "never expires" if info.expires is None else f"expires {info.expires:%Y-%m-%d}"
-    comment = display_comment(info.comment) or "(no comment)"
-    mark = "  ● in use" if info.in_use else ""
-    return f"{short_id(info.token_id)}  {comment}  · {expires}{mark}"
+__all__ = ["TokenPanel", "show"]
 
 
 class TokenPanel:
@@ -206,23 +198,9 @@ class TokenPanel:
         if not chosen:
             self.runner.say("warn", "Select one or more tokens in the list first.")
             return
-        names = "".join(
-            f"<li><code>{escape(short_id(i.token_id))}</code> "
-            f"{escape(display_comment(i.comment) or '(no comment)')}</li>"
-            for i in chosen
-        )
-        warning = ""
-        if any(info.in_use for info in chosen):
-            warning = (
-                '<div class="nt-status warn">One of these is the token this notebook is using: after '
-                "revoking it, calls from here fail with 403 until you switch token "
-                "(<code>%dbtoken use SPEC</code>).</div>"
-            )
-        plural = "s" if len(chosen) > 1 else ""
         self.confirm.ask(
-            f"<b>Revoke {len(chosen)} token{plural}?</b> Anything using {'them' if plural else 'it'} "
-            f"stops working immediately.<ul>{names}</ul>{warning}",
-            f"Revoke Token{plural}",
+            revoke_confirm_html(chosen),
+            "Revoke Tokens" if len(chosen) > 1 else "Revoke Token",
             lambda: self._revoke([info.token_id for info in chosen]),
         )
 

@@ -15,7 +15,17 @@ from typing import Protocol
 
 from notebook_tokens.redact import redact
 
-__all__ = ["CSS", "badge", "display_comment", "header_html", "short_id", "status_html", "table_html"]
+__all__ = [
+    "CSS",
+    "badge",
+    "display_comment",
+    "header_html",
+    "revoke_confirm_html",
+    "row_label",
+    "short_id",
+    "status_html",
+    "table_html",
+]
 
 # the bookkeeping marker tokens.py appends to comments (crash recovery); noise to a reader
 _MARKER = re.compile(r"\s*\[nt:[^\]]*\]")
@@ -150,3 +160,33 @@ def status_html(kind: str, text: str) -> str:
     if not text:
         return ""
     return f'<div class="nt-panel"><div class="nt-status {kind}">{escape(redact(text))}</div></div>'
+
+
+def row_label(row: TokenRow) -> str:
+    """One line per token in the row picker: id, comment, expiry, and whether it is the token in use."""
+    expires = "never expires" if row.expires is None else f"expires {row.expires:%Y-%m-%d}"
+    comment = display_comment(row.comment) or "(no comment)"
+    mark = "  ● in use" if row.in_use else ""
+    return f"{short_id(row.token_id)}  {comment}  · {expires}{mark}"
+
+
+def revoke_confirm_html(rows: Sequence[TokenRow]) -> str:
+    """The question above "Revoke Token": which tokens, and a warning when one is the token in use."""
+    names = "".join(
+        f"<li><code>{escape(short_id(row.token_id))}</code> "
+        f"{escape(display_comment(row.comment) or '(no comment)')}</li>"
+        for row in rows
+    )
+    warning = ""
+    if any(row.in_use for row in rows):
+        warning = (
+            '<div class="nt-status warn">One of these is the token this notebook is using: after '
+            "revoking it, calls from here fail with 403 until you switch token "
+            "(<code>%dbtoken use SPEC</code>).</div>"
+        )
+    them = "them" if len(rows) > 1 else "it"
+    plural = "s" if len(rows) > 1 else ""
+    return (
+        f"<b>Revoke {len(rows)} token{plural}?</b> Anything using {them} stops working immediately."
+        f"<ul>{names}</ul>{warning}"
+    )
