@@ -323,3 +323,36 @@ def test_background_mode_finishes_in_a_thread(manager: TokenManager, emulator: A
     panel.runner.wait(30)
     assert "Generated token" in status(panel)
     assert not panel.form.button.disabled
+
+
+def test_a_custom_lifetime_is_used(panel: TokenPanel, emulator: Any, tmp_path: Path) -> None:
+    netrc_store(panel, tmp_path / "netrc")
+    panel.form.comment.value = "three days"
+    panel.form.lifetime.value = -1  # Custom…
+    assert panel.form.custom_days.layout.display != "none"
+    panel.form.custom_days.value = 3
+    panel.form.button.click()
+    (info,) = [i for i in panel.infos if i.comment.startswith("three days")]
+    assert info.expires is not None
+    assert 2.9 < (info.expires - info.created).total_seconds() / 86_400 < 3.1
+
+
+def test_rotate_a_token_that_lives_in_a_writable_store_in_place(emulator: Any, tmp_path: Path) -> None:
+    from notebook_tokens.redact import Token
+    from notebook_tokens.stores import parse_store
+
+    path = tmp_path / "netrc"
+    parse_store(f"netrc:{path}").write(emulator.url, Token(emulator.workspace.admin_token))
+    path.chmod(0o600)
+    manager = TokenManager(notebook_tokens.session(emulator.url, store=f"netrc:{path}"))
+    panel = TokenPanel(manager, background=False)
+    panel.form.store_kind.value = "secret"  # the form's store is not used: the token's own store is
+    panel.form.store_spec.value = "elsewhere/pat"
+    panel.rotate_button.click()
+    assert str(path) in panel.confirm.message.value
+    panel.confirm.confirm.click()
+    assert "Rotated" in status(panel), status(panel)
+    new_value = netrc_value(path)
+    assert new_value != emulator.workspace.admin_token and emulator.workspace.is_token_active(new_value)
+    assert not emulator.workspace.is_token_active(emulator.workspace.admin_token)
+    assert emulator.workspace.secret_value("elsewhere", "pat") is None
