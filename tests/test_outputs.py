@@ -127,3 +127,15 @@ def test_empty_dbrest_cell_becomes_the_line_form(shell: InteractiveShell) -> Non
     finally:
         cellform.uninstall(shell)
     assert cellform.empty_dbrest_cell not in shell.input_transformers_cleanup
+
+
+def test_installing_twice_wraps_the_streams_once(shell: InteractiveShell) -> None:
+    """%reload_ext installs again: the proxy must not stack on itself."""
+    stdout = sys.stdout
+    outputs.install(shell, NotebookContext(shell))
+    outputs.install(shell, NotebookContext(shell))
+    try:
+        assert isinstance(sys.stdout, outputs.RedactingStream) and sys.stdout.wrapped is stdout
+    finally:
+        outputs.uninstall(shell)
+    assert sys.stdout is stdout
