@@ -356,3 +356,28 @@ def test_rotate_a_token_that_lives_in_a_writable_store_in_place(emulator: Any, t
     assert new_value != emulator.workspace.admin_token and emulator.workspace.is_token_active(new_value)
     assert not emulator.workspace.is_token_active(emulator.workspace.admin_token)
     assert emulator.workspace.secret_value("elsewhere", "pat") is None
+
+
+def test_generate_into_a_store_that_cannot_be_written_leaves_no_token(
+    panel: TokenPanel, emulator: Any, tmp_path: Path
+) -> None:
+    active_before = {t for t in emulator.workspace.token_ids()}
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    netrc_store(panel, blocker / "netrc")  # a path under a regular file: the write fails
+    panel.form.button.click()
+    assert "nt-status error" in status(panel)
+    assert set(emulator.workspace.token_ids()) == active_before
+
+
+def test_a_rotation_whose_store_write_fails_keeps_the_old_token(
+    panel: TokenPanel, emulator: Any, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    netrc_store(panel, blocker / "netrc")
+    panel.rotate_button.click()
+    panel.confirm.confirm.click()
+    assert "nt-status error" in status(panel)
+    assert emulator.workspace.is_token_active(emulator.workspace.admin_token)
+    assert emulator.workspace.admin_token[-4:] in panel.header.value
