@@ -361,7 +361,7 @@ def test_rotate_a_token_that_lives_in_a_writable_store_in_place(emulator: Any, t
 def test_generate_into_a_store_that_cannot_be_written_leaves_no_token(
     panel: TokenPanel, emulator: Any, tmp_path: Path
 ) -> None:
-    active_before = {t for t in emulator.workspace.token_ids()}
+    active_before = set(emulator.workspace.token_ids())
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     netrc_store(panel, blocker / "netrc")  # a path under a regular file: the write fails
