@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,7 +19,7 @@ from notebook_tokens.stores import (
     parse_store,
 )
 
-__all__ = ["SECRET_ENV", "notebook_context", "resolve"]
+__all__ = ["SECRET_ENV", "find_dbutils", "notebook_context", "resolve"]
 
 # SCOPE/KEY of a secret holding the token, read inside Databricks
 SECRET_ENV = "NOTEBOOK_TOKENS_SECRET"  # noqa: S105 - a variable name, not a secret
@@ -27,6 +28,16 @@ NOTHING_FOUND = (
     "in a store (keyring, netrc, secret:SCOPE/KEY) and pass store=..., or configure a profile with "
     "`databricks configure`."
 )
+
+
+def find_dbutils() -> Any:
+    """The `dbutils` the Databricks runtime put in the notebook's namespace, None outside Databricks."""
+    found = getattr(sys.modules.get("__main__"), "dbutils", None)
+    ipython = sys.modules.get("IPython")  # only when already imported: never import IPython here
+    if found is None and ipython is not None:
+        shell = ipython.get_ipython()
+        found = shell.user_ns.get("dbutils") if shell is not None else None
+    return found
 
 
 def notebook_context(dbutils: Any) -> tuple[str, Any]:
@@ -127,6 +138,8 @@ def resolve(
     environ: Mapping[str, str],
     dbutils: Any,
 ) -> Credentials:
+    if dbutils is None and environ.get("DATABRICKS_RUNTIME_VERSION"):
+        dbutils = find_dbutils()
     if profile:
         return _from_profile(profile, normalize_host(host) if host else None, environ)
     target = _host_from(host, environ, dbutils)
@@ -151,7 +164,9 @@ def resolve(
             ("Databricks notebook context", "not in Databricks (DATABRICKS_RUNTIME_VERSION not set)")
         )
     elif dbutils is None:
-        tried.append(("Databricks notebook context", "no dbutils was passed in"))
+        tried.append(
+            ("Databricks notebook context", "no dbutils in the notebook namespace (pass dbutils=dbutils)")
+        )
     else:
         found = _context_credentials(target, dbutils)
         if isinstance(found, Credentials):

@@ -280,3 +280,23 @@ def test_profile_without_a_token_is_used_through_databricks_sdk(
     )
     WorkspaceSession(creds).api("GET", "/api/2.0/token/list")
     assert (ws.requests[-1].header("Authorization") or "").startswith("Basic ")
+
+
+def test_dbutils_is_found_in_the_notebook_namespace(emulator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inside Databricks, `notebook_tokens.session()` needs no dbutils argument."""
+    import sys
+
+    ws = emulator.workspace
+    monkeypatch.setattr(
+        sys.modules["__main__"], "dbutils", FakeDbutils(emulator.url, [ws.admin_token]), raising=False
+    )
+    creds = credentials(environ={"DATABRICKS_RUNTIME_VERSION": "15.4"})
+    assert creds.source == "Databricks notebook context" and creds.token == Token(ws.admin_token)
+
+
+def test_runtime_without_dbutils_says_how_to_pass_it(isolated_home: Path, no_keyring: None) -> None:
+    with pytest.raises(CredentialsNotFoundError) as info:
+        credentials(environ={"DATABRICKS_RUNTIME_VERSION": "15.4"})
+    assert dict(info.value.tried)["Databricks notebook context"] == (
+        "no dbutils in the notebook namespace (pass dbutils=dbutils)"
+    )
