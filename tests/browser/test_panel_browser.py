@@ -2,12 +2,15 @@
 
 The tests run in order on one open notebook (one server and one browser per module keep this lean):
 render -> generate -> revoke through the confirmation -> a %%dbrest cell -> save and scan.
-They also refresh the screenshots docs/panel.png and docs/panel-admin.png.
+They take screenshots of the panel into $NT_SCREENSHOT_DIR (a temp folder when unset); run them with
+NT_SCREENSHOT_DIR=docs to refresh docs/panel.png and docs/panel-admin.png, which README shows.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,14 @@ from labdriver import JupyterLab, Notebook, write_notebook
 from notebook_tokens.redact import PAT_PATTERN
 from notebook_tokens.testing import FakeWorkspace
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+def screenshot_dir() -> Path:
+    """Where screenshots go: docs/ only on request, so a test run leaves the tracked images alone."""
+    folder = os.environ.get("NT_SCREENSHOT_DIR")
+    path = Path(folder).resolve() if folder else Path(tempfile.gettempdir()) / "notebook-tokens-screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
 PAT_RE = re.compile(r"dapi[0-9a-f]{32}")
 CELLS = ["%load_ext notebook_tokens", "%dbtoken panel", "%%dbrest GET /api/2.0/clusters/list"]
 LOAD, PANEL, DBREST = range(3)
@@ -84,8 +94,7 @@ def test_generate_stores_the_token_and_lists_it(
     assert new_id[:10] in my_table(notebook)
     stored = PAT_PATTERN.search((lab_home / ".netrc").read_text())
     assert stored and lab_workspace.is_token_active(stored.group(0))
-    DOCS.mkdir(exist_ok=True)
-    output.screenshot(path=str(DOCS / "panel.png"))
+    output.screenshot(path=str(screenshot_dir() / "panel.png"))
 
 
 def test_the_admin_tab_shows_everyones_tokens_and_the_chart(notebook: Notebook) -> None:
@@ -94,7 +103,7 @@ def test_the_admin_tab_shows_everyones_tokens_and_the_chart(notebook: Notebook) 
     output.locator(".nt-charts").wait_for()
     wait_status(notebook, "info", "match the filters")
     assert "svc-etl@example.com" in output.locator(".nt-charts").inner_text()
-    output.screenshot(path=str(DOCS / "panel-admin.png"))
+    output.screenshot(path=str(screenshot_dir() / "panel-admin.png"))
     output.locator(".lm-TabBar-tab", has_text="My tokens").click()
 
 
