@@ -26,6 +26,9 @@ from notebook_tokens.testing import EmulatorServer, FakeWorkspace
 TESTS = Path(__file__).resolve().parent.parent
 NOTEBOOKS = TESTS.parent / "notebooks"
 NAMES = ("quickstart", "token-lifecycle", "admin-tokens")
+_KERNEL_IDLE = (
+    "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| Idle/.test(e.textContent))"
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,11 +66,7 @@ def _open(page: Any, lab: JupyterLab, name: str) -> None:
     """Open `name` alone (`?reset` drops the tabs JupyterLab restores from the previous test's workspace)."""
     page.goto(f"{lab.url}/lab/tree/{name}?reset")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
-        ".some(e => /\\| Idle/.test(e.textContent))",
-        timeout=60_000,
-    )
+    page.wait_for_function(_KERNEL_IDLE, timeout=60_000)
 
 
 def _run_all(page: Any, timeout: float = 120.0) -> None:
@@ -80,6 +79,7 @@ def _run_all(page: Any, timeout: float = 120.0) -> None:
     while time.monotonic() < deadline:
         texts = [t.strip() for t in prompts.all_inner_texts()]
         if texts and all(t[1:-2].strip().isdigit() for t in texts if t.startswith("[")):
+            page.wait_for_function(_KERNEL_IDLE, timeout=30_000)
             return
         if "[*]:" in texts:
             quiet_since = None
