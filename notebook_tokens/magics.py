@@ -49,7 +49,7 @@ class DbRestMagics(Magics):
     @argument("-o", "--out", metavar="NAME", help="store the result data in this notebook variable")
     @argument("-q", "--quiet", action="store_true", help="display nothing (the line form still returns)")
     @argument("--all", dest="all_pages", action="store_true", help="follow pagination and merge the lists")
-    @argument("--max-pages", type=int, metavar="N", help="with --all: stop after N pages")
+    @argument("--max-pages", type=int, metavar="N", help="--all, for at most N pages")
     @argument("-e", "--extract", metavar="EXPR", help="JMESPath expression applied to the JSON answer")
     @argument("--raise", dest="raise_errors", action="store_true", help="raise on HTTP errors (fail the run)")
     @argument("--timeout", type=float, metavar="S", help="read timeout in seconds")
@@ -90,15 +90,15 @@ class DbRestMagics(Magics):
 
         args = self._parse_line(line)
         finder = _compile_extract(args.extract)
-        if args.out is not None and (not args.out.isidentifier() or keyword.iskeyword(args.out)):
-            raise InputError(f"-o {args.out!r} is not a variable name: use letters, digits and _")
+        _check_options(args)
         namespace = self._ip.user_ns
         request = parse_request(args.request, cell, namespace)  # every input check before any session
         session = self.context.session(store=args.store, profile=args.profile, host=args.host)
         if not request.path.startswith("/"):  # an absolute URL: only the workspace's own origin
             request = parse_request(args.request, cell, namespace, host=session.host)
         progress = None if args.quiet else _Progress()
-        options = restcall.CallOptions(args.all_pages, args.max_pages, args.timeout, args.table, progress)
+        all_pages = args.all_pages or args.max_pages is not None  # --max-pages alone means --all
+        options = restcall.CallOptions(all_pages, args.max_pages, args.timeout, args.table, progress)
         result = restcall.call(session, request, options)
         if progress is not None:
             progress.done(result.pages, result.elapsed.total_seconds())
@@ -147,6 +147,15 @@ def _parse_words(parser: Any, words: list[str]) -> Any:
     # between the request words (GET -q /api/...), and it also reports unknown options.
     args, extras = parser.parse_known_args(words)
     return parser.parse_intermixed_args(words) if extras else args
+
+
+def _check_options(args: Any) -> None:
+    if args.out is not None and (not args.out.isidentifier() or keyword.iskeyword(args.out)):
+        raise InputError(f"-o {args.out!r} is not a variable name: use letters, digits and _")
+    if args.max_pages is not None and args.max_pages < 1:
+        raise InputError(f"--max-pages {args.max_pages}: give at least 1 page")
+    if args.timeout is not None and args.timeout <= 0:
+        raise InputError(f"--timeout {args.timeout:g}: give a number of seconds above 0")
 
 
 def _compile_extract(expression: str | None) -> Any:

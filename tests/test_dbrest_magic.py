@@ -59,7 +59,8 @@ def test_all_merges_every_page(ip: InteractiveShell, db_env: Any) -> None:
 
 
 def test_max_pages_stops_with_a_note(ip: InteractiveShell) -> None:
-    value, outputs = run(ip, "%dbrest GET /api/2.1/clusters/list page_size==5 --all --max-pages 2")
+    """--max-pages implies --all."""
+    value, outputs = run(ip, "%dbrest GET /api/2.1/clusters/list page_size==5 --max-pages 2")
     assert len(value.data["clusters"]) == 10
     assert "stopped after 2 pages" in outputs[0].data["text/plain"]
 
@@ -158,6 +159,8 @@ def test_all_on_a_response_that_is_not_paginated_notes_it(ip: InteractiveShell, 
         ("%dbrest GET /api/2.0/clusters/list 'Authorization:Bearer x'", "an Authorization item is refused"),
         ("%dbrest GET /api/2.0/clusters/list -e 'clusters[' ", "is not a valid JMESPath expression"),
         ("%dbrest GET /api/2.0/clusters/list -o 2x", "-o '2x' is not a variable name"),
+        ("%dbrest GET /api/2.1/clusters/list --max-pages 0", "--max-pages 0: give at least 1 page"),
+        ("%dbrest GET /api/2.0/clusters/list --timeout 0", "--timeout 0: give a number of seconds above 0"),
     ],
 )
 def test_bad_input_is_a_usage_error_and_sends_nothing(
