@@ -300,3 +300,32 @@ def test_runtime_without_dbutils_says_how_to_pass_it(isolated_home: Path, no_key
     assert dict(info.value.tried)["Databricks notebook context"] == (
         "no dbutils in the notebook namespace (pass dbutils=dbutils)"
     )
+
+
+def test_credentials_without_token_or_provider_say_so() -> None:
+    with pytest.raises(CredentialsNotFoundError, match=r"^nowhere gave no token for https://h\.example\.$"):
+        Credentials("https://h.example", "nowhere").headers()
+
+
+def test_profile_without_host_says_what_to_add(isolated_home: Path) -> None:
+    (isolated_home / ".databrickscfg").write_text(f"[p]\ntoken = {PAT}\n")
+    with pytest.raises(CredentialsNotFoundError) as info:
+        credentials(profile="p", environ={})
+    assert (
+        str(info.value)
+        == f"Profile p in {isolated_home / '.databrickscfg'} has no host: add host = https://..."
+    )
+
+
+def test_secret_store_outside_notebooks_without_another_credential_says_what_it_needs(
+    isolated_home: Path, no_keyring: None
+) -> None:
+    with pytest.raises(CredentialsNotFoundError) as info:
+        credentials(
+            "http://127.0.0.1:9", store="secret:ops/pat", environ={"DATABRICKS_CONFIG_PROFILE": "none"}
+        )
+    assert str(info.value).startswith(
+        "Reading secret scope ops/pat outside a notebook needs another credential "
+        "for http://127.0.0.1:9 first.\n"
+        "Sources tried:\n  - env DATABRICKS_TOKEN: not set"
+    )

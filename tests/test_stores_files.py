@@ -153,3 +153,8 @@ def test_unknown_spec_message_lists_every_form() -> None:
 def test_a_store_object_passes_through_parse_store() -> None:
     store = EnvStore({})
     assert parse_store(store) is store
+
+
+def test_netrc_path_that_is_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(NetrcError, match=r"is not a regular file: point NETRC \(or netrc:PATH\) at a file\."):
+        NetrcStore(tmp_path).read("https://h")

@@ -118,3 +118,15 @@ def test_backend_failure_is_a_store_error_without_the_value(use_backend: Any) ->
 
 def test_repr_names_the_spec_only() -> None:
     assert repr(KeyringStore("x")) == "<KeyringStore keyring:x>"
+
+
+def test_missing_keyring_package_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "keyring", None)
+    with pytest.raises(KeyringUnavailableError) as info:
+        KeyringStore().read("https://h.example")
+    assert str(info.value) == (
+        "The keyring package is not installed: pip install 'notebook-tokens[keyring]', "
+        "or keep the token in netrc (--store netrc)."
+    )

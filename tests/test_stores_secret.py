@@ -118,3 +118,13 @@ def test_dbutils_failure_names_scope_and_what_to_check() -> None:
         "names and your READ permission on the scope."
     )
     assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+def test_a_binary_secret_is_not_taken_for_a_token(emulator: Any) -> None:
+    session = api(emulator)
+    session.api("POST", "/api/2.0/secrets/scopes/create", json={"scope": "ops"})
+    session.api("POST", "/api/2.0/secrets/put", json={"scope": "ops", "key": "bin", "bytes_value": "//79"})
+    with pytest.raises(
+        SecretsApiError, match=r"^secret scope ops/bin does not hold a text token: put a token there\.$"
+    ):
+        SecretStore("ops", "bin", api=session).read(emulator.url)

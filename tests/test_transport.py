@@ -277,3 +277,8 @@ def test_paginate_stops_at_max_pages(emulator: Any) -> None:
 def test_iter_pages_raises_api_error_on_a_bad_page(emulator: Any) -> None:
     with pytest.raises(ApiError):
         list(make(emulator).iter_pages("GET", "/api/2.1/nope"))
+
+
+def test_a_host_that_is_no_url_is_refused() -> None:
+    with pytest.raises(InputError, match=r"^ftp://h is not a workspace URL: expected https://<host>\.$"):
+        WorkspaceSession(Credentials("ftp://h", "t", Token("x" * 12)))
