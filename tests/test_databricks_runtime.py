@@ -71,6 +71,13 @@ def test_workspace_and_token_come_from_the_notebook_context(focused_run: Noteboo
     assert _header(listed[0], "authorization") == admin
 
 
+def test_status_card_names_the_notebook_context(focused_run: NotebookRun) -> None:
+    """`%dbtoken` says the token came from the Databricks notebook context, masked."""
+    card = "".join(o.get("data", {}).get("text/plain", "") for o in focused_run.notebook.cells[1].outputs)
+    assert "Databricks notebook context" in card
+    assert "dapi…" in card
+
+
 def test_secret_scope_is_read_through_dbutils(focused_run: NotebookRun) -> None:
     """`--store secret:demo/pat` read the PAT with dbutils.secrets.get, not with the Secrets REST API."""
     assert {"call": "secrets.get", "scope": "demo", "key": "pat"} in _calls(focused_run)
