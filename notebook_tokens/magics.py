@@ -28,6 +28,8 @@ from notebook_tokens.redact import redact
 if TYPE_CHECKING:
     from notebook_tokens.context import NotebookContext
     from notebook_tokens.render import RestResult
+    from notebook_tokens.restcell import RestRequest
+    from notebook_tokens.transport import WorkspaceSession
 
 __all__ = ["DbRestMagics"]
 
@@ -60,7 +62,7 @@ class DbRestMagics(Magics):
     @argument("--table", action="store_true", help="render a list of objects as an HTML table")
     @argument("request", nargs="*", metavar="[METHOD] PATH [name==value ...] [Header:value ...]")
     @line_cell_magic
-    def dbrest(self, line: str, cell: str | None = None) -> RestResult | None:
+    def dbrest(self, line: str, cell: str | None = None) -> RestResult:
         """Call the Databricks REST API of the workspace; the token comes from a store, never from the cell.
 
         METHOD is GET (default), POST, PUT, PATCH, DELETE or HEAD. PATH is relative to the workspace.
@@ -84,42 +86,49 @@ class DbRestMagics(Magics):
         except _USER_ERRORS as exc:
             raise UsageError(redact(str(exc))) from None
 
-    def _run(self, line: str, cell: str | None) -> RestResult | None:
+    def _run(self, line: str, cell: str | None) -> RestResult:
         from notebook_tokens import restcall
-        from notebook_tokens.restcell import parse_request
 
         args = self._parse_line(line)
         finder = _compile_extract(args.extract)
         _check_options(args)
-        namespace = self._ip.user_ns
-        request = parse_request(args.request, cell, namespace)  # every input check before any session
-        session = self.context.session(store=args.store, profile=args.profile, host=args.host)
-        if not request.path.startswith("/"):  # an absolute URL: only the workspace's own origin
-            request = parse_request(args.request, cell, namespace, host=session.host)
+        session, request = self._prepare(args, cell)
         progress = None if args.quiet else _Progress()
         all_pages = args.all_pages or args.max_pages is not None  # --max-pages alone means --all
         options = restcall.CallOptions(all_pages, args.max_pages, args.timeout, args.table, progress)
         result = restcall.call(session, request, options)
         if progress is not None:
             progress.done(result.pages, result.elapsed.total_seconds())
+        return self._finish(args, result, finder)
+
+    def _prepare(self, args: Any, cell: str | None) -> tuple[WorkspaceSession, RestRequest]:
+        from notebook_tokens.restcell import parse_request
+
+        namespace = self._ip.user_ns
+        request = parse_request(args.request, cell, namespace)  # every input check before any session
+        session = self.context.session(store=args.store, profile=args.profile, host=args.host)
+        if not request.path.startswith("/"):  # an absolute URL: only the workspace's own origin
+            request = parse_request(args.request, cell, namespace, host=session.host)
+        return session, request
+
+    def _finish(self, args: Any, result: RestResult, finder: Any) -> RestResult:
         if args.verbose and not args.quiet:
             _display(result.request._repr_mimebundle_()[0])
-        if not result.ok:
-            if args.raise_errors:
-                raise ApiError(
-                    result.status_code, result.error_code, result.message or result.reason, result.hint
-                )
-        else:
-            if finder is not None:
-                result.data = finder.search(result.data)
-            if args.out:
-                self._ip.user_ns[args.out] = result.data
-        if result.note and not args.quiet and "application/json" in result._repr_mimebundle_()[0]:
+        if not result.ok and args.raise_errors:
+            raise ApiError(
+                result.status_code, result.error_code, result.message or result.reason, result.hint
+            )
+        if result.ok and finder is not None:
+            result.data = finder.search(result.data)
+        if result.ok and args.out:
+            self._ip.user_ns[args.out] = result.data
+        if args.quiet:
+            result.quiet_in = self._ip.execution_count
+            return result
+        if result.note and result.shows_json_tree:  # the tree view hides the text form's note
             from notebook_tokens.render import note_bundle
 
             _display(note_bundle(result.note))
-        if args.quiet:
-            result.quiet_in = self._ip.execution_count
         return result
 
     def _parse_line(self, line: str) -> Any:

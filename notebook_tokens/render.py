@@ -78,6 +78,11 @@ class RestResult:
     def ok(self) -> bool:
         return 200 <= self.status_code < 400
 
+    @property
+    def shows_json_tree(self) -> bool:
+        """Whether the display includes `application/json` (which JupyterLab prefers to the text)."""
+        return self.ok and not self.table and isinstance(self.data, (dict, list))
+
     def json(self) -> Any:
         """The parsed response body (pages merged with --all, before --extract)."""
         if not self.is_json:
@@ -119,7 +124,7 @@ class RestResult:
         if self.table:
             bundle["text/html"] = table_html(self.data, note=self.note)
             return bundle, {}
-        if isinstance(self.data, (dict, list)):
+        if self.shows_json_tree:
             bundle["application/json"] = self.data
             return bundle, {"application/json": {"expanded": False, "root": self.path}}
         return bundle, {}
