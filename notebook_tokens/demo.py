@@ -126,6 +126,8 @@ def execute(notebooks: Path, output: Path, emulator: EmulatorServer) -> int:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    from notebook_tokens.redact import redact
+
     os.environ["DATABRICKS_HOST"] = emulator.url  # the kernels inherit these
     os.environ["DATABRICKS_TOKEN"] = emulator.workspace.admin_token
     output.mkdir(parents=True, exist_ok=True)
@@ -146,7 +148,8 @@ def execute(notebooks: Path, output: Path, emulator: EmulatorServer) -> int:
             verdict = "ok"
         except CellExecutionError as error:
             failed += 1
-            verdict = "FAILED: " + str(error).strip().splitlines()[-1]
+            first_line = (str(error.evalue).strip().splitlines() or [""])[0]
+            verdict = redact(f"FAILED: {error.ename}: {first_line}"[:400])
         nbformat.write(notebook, output / path.name)  # type: ignore[no-untyped-call]
         print(
             f"{path.name}: {verdict} ({time.perf_counter() - started:.1f} s) -> {output / path.name}",

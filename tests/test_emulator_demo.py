@@ -91,7 +91,8 @@ def test_execute_runs_each_notebook_against_the_emulator(tmp_path: Path) -> None
         capture_output=True, text=True, timeout=240,
     )  # fmt: skip
     assert result.returncode == 1  # broken.ipynb failed
-    assert "broken.ipynb: FAILED" in result.stdout and "quickstart.ipynb: ok" in result.stdout
+    assert "broken.ipynb: FAILED: ValueError: on purpose" in result.stdout
+    assert "quickstart.ipynb: ok" in result.stdout
     executed = nbformat.read(output / "quickstart.ipynb", as_version=4)
     assert executed.cells[1].outputs[0]["text"] == "30 clusters\n"
     assert (output / "broken.ipynb").exists()
