@@ -224,3 +224,9 @@ def test_timeout_is_a_usage_error_naming_the_option(ip: InteractiveShell, db_env
     db_env.workspace.faults.delay(1.0, times=10, path="/api/2.0/clusters/list")
     with pytest.raises(UsageError, match=r"did not answer GET /api/2\.0/clusters/list in time .* --timeout"):
         run(ip, "%dbrest GET /api/2.0/clusters/list --timeout 0.2")
+
+
+def test_reload_ext_keeps_dbrest_working(ip: InteractiveShell) -> None:
+    run(ip, "%reload_ext notebook_tokens")
+    value, outputs = run(ip, "%%dbrest GET /api/2.0/clusters/list")
+    assert value.ok and len(outputs) == 1
