@@ -160,3 +160,15 @@ def test_duplicate_scope_raises_resource_already_exists(admin: WorkspaceClient) 
     admin.secrets.create_scope("twice")
     with pytest.raises(ResourceAlreadyExists):
         admin.secrets.create_scope("twice")
+
+
+def test_lost_create_answer_makes_the_sdk_create_twice(
+    emulator: EmulatorServer, workspace: FakeWorkspace
+) -> None:
+    """The hazard FACTS.md records, reproduced: the SDK retries a create whose answer was lost, so the
+    first token is orphaned. (notebook-tokens' own create must not do this.)"""
+    sdk = client(emulator, workspace.user_token)
+    before = len(workspace.token_ids(workspace.user_user_name))
+    workspace.faults.lose_response(path="/api/2.0/token/create")
+    sdk.tokens.create(comment="retried")
+    assert len(workspace.token_ids(workspace.user_user_name)) == before + 2
