@@ -124,3 +124,13 @@ def test_latency_ms_delays_every_answer(workspace: FakeWorkspace) -> None:
         _get(server)
         _get(server)
         assert time.perf_counter() - started >= 0.2
+
+
+def test_delayed_request_is_processed_even_when_the_client_gives_up(emulator: EmulatorServer) -> None:
+    ws = emulator.workspace
+    ws.faults.delay(0.5, path="/api/2.0/token/create")
+    before = len(ws.token_ids())
+    headers = {"Authorization": f"Bearer {ws.user_token}"}
+    with pytest.raises(requests.ReadTimeout):
+        requests.post(emulator.url + "/api/2.0/token/create", json={}, headers=headers, timeout=0.1)
+    assert len(ws.token_ids()) == before + 1

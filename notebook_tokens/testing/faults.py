@@ -88,7 +88,8 @@ class Faults:
     def delay(
         self, seconds: float, times: int = 1, path: str | None = None, method: str | None = None
     ) -> FaultRule:
-        """Wait `seconds` before processing and answering (to trip client read timeouts)."""
+        """Answer `seconds` late. The request is processed first, so a client read timeout fires after the
+        work was done (as with a slow platform answer)."""
         return self._add(FaultRule("delay", times, path, method, seconds=seconds))
 
     def lose_response(self, times: int = 1, path: str | None = None, method: str | None = None) -> FaultRule:
