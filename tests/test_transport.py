@@ -282,3 +282,42 @@ def test_iter_pages_raises_api_error_on_a_bad_page(emulator: Any) -> None:
 def test_a_host_that_is_no_url_is_refused() -> None:
     with pytest.raises(InputError, match=r"^ftp://h is not a workspace URL: expected https://<host>\.$"):
         WorkspaceSession(Credentials("ftp://h", "t", Token("x" * 12)))
+
+
+class _OffsetPages:
+    """A list endpoint paged by offset/limit with `has_more` (jobs/list 2.0 style): the emulator has none."""
+
+    def __enter__(self) -> str:
+        import http.server
+        import threading
+        from urllib.parse import parse_qs, urlsplit
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                query = parse_qs(urlsplit(self.path).query)
+                offset, limit = int(query.get("offset", ["0"])[0]), int(query.get("limit", ["4"])[0])
+                jobs = [{"job_id": i} for i in range(offset, min(offset + limit, 10))]
+                body = json.dumps({"jobs": jobs, "has_more": offset + limit < 10}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_paginate_follows_has_more_with_offset() -> None:
+    with _OffsetPages() as url:
+        db = WorkspaceSession(Credentials(url, "t", Token("x" * 12)))
+        jobs = list(db.paginate("/api/2.0/jobs/list", "jobs", limit=4))
+    assert [job["job_id"] for job in jobs] == list(range(10))
