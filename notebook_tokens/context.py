@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from notebook_tokens.transport import WorkspaceSession
 
 
-class NotebookTokens(Configurable):  # type: ignore[misc]  # traitlets ships no type information
+class NotebookTokens(Configurable):
     """Settings of the notebook-tokens extension."""
 
     default_store = Unicode(
