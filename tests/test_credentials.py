@@ -22,6 +22,24 @@ PAT = "dapi" + "34" * 16
 HOST = "https://adb-1.2.azuredatabricks.net"
 
 
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """databricks-sdk probes the host it is given: fail the test if anything resolves a non-loopback name."""
+    import socket
+
+    real, attempts = socket.getaddrinfo, []
+
+    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(host) not in ("127.0.0.1", "localhost", "::1"):
+            attempts.append(str(host))
+            raise socket.gaierror(f"test guard: {host} is not loopback")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded)
+    yield
+    assert attempts == [], f"tried to contact {attempts}"
+
+
 @pytest.mark.parametrize(
     ("given", "expected"),
     [

@@ -26,6 +26,24 @@ from tests.test_stores_keyring import MemoryKeyring
 LOGGERS = ("", "urllib3", "requests", "databricks.sdk", "notebook_tokens")
 
 
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """databricks-sdk probes the host it is given: fail the test if anything resolves a non-loopback name."""
+    import socket
+
+    real, attempts = socket.getaddrinfo, []
+
+    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(host) not in ("127.0.0.1", "localhost", "::1"):
+            attempts.append(str(host))
+            raise socket.gaierror(f"test guard: {host} is not loopback")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded)
+    yield
+    assert attempts == [], f"tried to contact {attempts}"
+
+
 @pytest.fixture
 def canary() -> str:
     return "dapi" + secrets.token_hex(16)
@@ -153,11 +171,11 @@ def test_canary_never_leaks_through_the_session_layer(
 def test_errors_from_the_chain_never_hold_the_token_in_their_args(canary: str) -> None:
     error = expect_error(
         lambda: resolve(
-            "https://a.example",
+            "http://127.0.0.1:9",
             store=None,
             profile=None,
             environ={
-                "DATABRICKS_HOST": "https://b.example",
+                "DATABRICKS_HOST": "http://127.0.0.1:8",
                 "DATABRICKS_TOKEN": canary,
                 "NOTEBOOK_TOKENS_SECRET": "x",
             },
