@@ -54,7 +54,7 @@ class DbRestMagics(Magics):
     @argument("--max-pages", type=int, metavar="N", help="--all, for at most N pages")
     @argument("-e", "--extract", metavar="EXPR", help="JMESPath expression applied to the JSON answer")
     @argument("--raise", dest="raise_errors", action="store_true", help="raise on HTTP errors (fail the run)")
-    @argument("--timeout", type=float, metavar="S", help="read timeout in seconds")
+    @argument("--timeout", type=float, metavar="S", help="seconds to wait (connect and read)")
     @argument("--store", metavar="SPEC", help="credential store, e.g. keyring, netrc, secret:ops/pat")
     @argument("--profile", metavar="NAME", help="~/.databrickscfg profile")
     @argument("--host", metavar="URL", help="workspace URL (default: DATABRICKS_HOST or the profile's host)")
