@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -23,7 +24,7 @@ from requests.utils import get_environ_proxies
 
 from notebook_tokens import logredact, paging
 from notebook_tokens.apierrors import api_error
-from notebook_tokens.credentials import Credentials, credentials, is_loopback
+from notebook_tokens.credentials import Credentials, credentials, is_loopback, normalize_host
 from notebook_tokens.errors import ForeignOriginError, InputError, InsecureTransportError, TransportError
 from notebook_tokens.origins import OriginCheck, has_userinfo, origin_of
 from notebook_tokens.redact import redact
@@ -75,7 +76,7 @@ class WorkspaceSession(requests.Session):
         self._sleep = sleep
         # foreign redirect targets seen by rebuild_auth, so send() can say which answer redirected there
         self._foreign_redirects: dict[str, tuple[int, str]] = {}
-        self._creds = creds
+        self._creds = creds = _normalized(creds)
         self._is_ours = self._check_host(creds.host)
         self._apply_environment()
         self.auth = WorkspaceAuth(self)
@@ -96,6 +97,7 @@ class WorkspaceSession(requests.Session):
 
     def use(self, creds: Credentials) -> None:
         """Send requests with these credentials from now on (token rotation, another store)."""
+        creds = _normalized(creds)
         check = self._check_host(creds.host)
         self._creds, self._is_ours = creds, check
         self._apply_environment()
@@ -248,6 +250,11 @@ class WorkspaceSession(requests.Session):
     ) -> Iterator[Any]:
         """Every item under `items_key` across all pages of a GET."""
         return paging.paginate(self, path, items_key, max_pages=max_pages, **params)
+
+
+def _normalized(creds: Credentials) -> Credentials:
+    host = normalize_host(creds.host)
+    return creds if host == creds.host else dataclasses.replace(creds, host=host)
 
 
 def _path(request: requests.PreparedRequest) -> str:

@@ -280,7 +280,7 @@ def test_iter_pages_raises_api_error_on_a_bad_page(emulator: Any) -> None:
 
 
 def test_a_host_that_is_no_url_is_refused() -> None:
-    with pytest.raises(InputError, match=r"^ftp://h is not a workspace URL: expected https://<host>\.$"):
+    with pytest.raises(InputError, match=r"^The workspace host must start with https:// \(got ftp://\)\.$"):
         WorkspaceSession(Credentials("ftp://h", "t", Token("x" * 12)))
 
 
@@ -321,3 +321,10 @@ def test_paginate_follows_has_more_with_offset() -> None:
         db = WorkspaceSession(Credentials(url, "t", Token("x" * 12)))
         jobs = list(db.paginate("/api/2.0/jobs/list", "jobs", limit=4))
     assert [job["job_id"] for job in jobs] == list(range(10))
+
+
+def test_a_host_with_slash_or_workspace_id_is_normalised(emulator: Any) -> None:
+    db = WorkspaceSession(Credentials(emulator.url + "/?o=123", "t", Token(emulator.workspace.admin_token)))
+    assert db.host == emulator.url
+    assert db.get("/api/2.0/token/list").status_code == 200
+    assert emulator.workspace.requests[-1].path == "/api/2.0/token/list"
