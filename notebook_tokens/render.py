@@ -108,7 +108,12 @@ class RestResult:
     def text(self, max_lines: int = MAX_TEXT_LINES) -> str:
         if not self.ok:
             return self.error_text()
-        body = self.data if isinstance(self.data, str) and not self.is_json else _pretty(self.data)
+        if self.data is None and self.raw is None:
+            body = ""  # an empty answer (a POST that returns nothing): the status line says it all
+        elif isinstance(self.data, str) and not self.is_json:
+            body = self.data
+        else:
+            body = _pretty(self.data)
         lines = body.splitlines()
         if len(lines) > max_lines:
             hidden = len(lines) - max_lines

@@ -230,3 +230,11 @@ def test_reload_ext_keeps_dbrest_working(ip: InteractiveShell) -> None:
     run(ip, "%reload_ext notebook_tokens")
     value, outputs = run(ip, "%%dbrest GET /api/2.0/clusters/list")
     assert value.ok and len(outputs) == 1
+
+
+def test_at_file_body_is_sent(ip: InteractiveShell, db_env: Any, tmp_path: Any) -> None:
+    cluster = next(c for c in db_env.workspace.clusters if c["state"] == "TERMINATED")
+    body = tmp_path / "start.json"
+    body.write_text(f'{{"cluster_id": "{cluster["cluster_id"]}"}}')
+    value, _ = run(ip, f"%%dbrest POST /api/2.0/clusters/start\n@{body}\n")
+    assert value.ok and cluster["state"] == "PENDING"

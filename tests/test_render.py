@@ -123,3 +123,12 @@ def test_pages_stop_on_a_repeated_token() -> None:
     pages.add({"x": [1], "next_page_token": "t"})
     assert pages.add({"x": [2], "next_page_token": "t"}) is None
     assert "repeated a page token" in pages.note
+
+
+def test_text_body_is_shown_as_is() -> None:
+    text = result("<html>plain</html>", is_json=False).text()
+    assert text.splitlines()[1] == "<html>plain</html>"
+
+
+def test_empty_body_shows_only_the_status_line() -> None:
+    assert result(None).text() == f"200 OK · GET {PATH} (12 ms)"
