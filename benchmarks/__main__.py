@@ -35,7 +35,9 @@ def _shell() -> Any:
 
     shell = InteractiveShell.instance()
     try:
-        shell.run_line_magic("load_ext", "notebook_tokens")
+        # reload after an earlier section: a fresh context, so a fresh session for this section's workspace
+        loaded = "notebook_tokens" in shell.extension_manager.loaded
+        shell.run_line_magic("reload_ext" if loaded else "load_ext", "notebook_tokens")
     except Exception as error:  # the %dbrest rows then say "not measured" with this reason
         return f"%load_ext notebook_tokens failed: {type(error).__name__}: {error}"
     return shell
@@ -73,8 +75,6 @@ def _own_sections(only: set[str], counts: dict[str, int], info: dict[str, str]) 
         with EmulatorProcess(command=command) as emulator:
             use_workspace(emulator.host, emulator.token)
             shell = _shell()
-            if not isinstance(shell, str):
-                shell.run_line_magic("reload_ext", "notebook_tokens")  # a fresh session for the new workspace
             sections.append(
                 pagination.run(
                     emulator.host,
