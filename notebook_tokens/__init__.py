@@ -1,6 +1,7 @@
-"""notebook-tokens: Databricks REST calls and personal access tokens from notebooks, without leaking the token.
+"""notebook-tokens: Databricks REST calls and personal access tokens from notebooks, never leaking the token.
 
-`%load_ext notebook_tokens` registers `%dbrest` / `%%dbrest` and `%dbtoken`. Importing this package is cheap:
+`%load_ext notebook_tokens` registers `%dbrest` / `%%dbrest` and `%dbtoken`.
+Importing this package is cheap:
 requests, databricks-sdk and ipywidgets are imported only when first needed.
 """
 
