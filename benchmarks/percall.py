@@ -3,7 +3,8 @@
 Candidates take turns call by call (see `benchmarks.interleaved`); a run's value is the median of its
 calls, and each ratio the median of per-run ratios, so both sides of a pair always ran under the same load:
 - `http.client` (the floor), `requests.Session` with the bearer header set by hand (the floor for a
-  requests-based helper), `notebook_tokens.session().get`, `%dbrest ... -q` through `run_line_magic`,
+  requests-based helper; also with `trust_env=False`, which skips the per-call netrc and proxy lookups, as
+  WorkspaceSession does), `notebook_tokens.session().get`, `%dbrest ... -q` through `run_line_magic`,
   databricks-sdk `api_client.do`, and `curl -n --netrc-file` (a process per call: what a shell user pays).
 """
 
@@ -19,6 +20,7 @@ from benchmarks import Section, interleaved, median, ratios
 from benchmarks.workspace import netrc_file
 
 PATH = "/api/2.0/clusters/list"
+OURS = ("notebook_tokens.session().get", "%dbrest -q via run_line_magic")
 CURL_EVERY = 10  # a process per call, ~10 ms: once every 10 rounds is plenty
 
 
@@ -36,10 +38,11 @@ def _http_client(address: tuple[str, int], token: str) -> Callable[[], object]:
     return call
 
 
-def _requests_session(host: str, token: str) -> Callable[[], object]:
+def _requests_session(host: str, token: str, *, trust_env: bool = True) -> Callable[[], object]:
     import requests
 
     session = requests.Session()
+    session.trust_env = trust_env
     session.headers["Authorization"] = f"Bearer {token}"
     url = host + PATH
 
@@ -102,6 +105,9 @@ def run(host: str, token: str, address: tuple[str, int], shell: Any, runs: int, 
     builders: dict[str, Callable[[], Callable[[], object]]] = {
         "http.client (floor)": lambda: _http_client(address, token),
         "requests.Session, header by hand": lambda: _requests_session(host, token),
+        "requests.Session, header by hand, trust_env=False": lambda: _requests_session(
+            host, token, trust_env=False
+        ),
         "notebook_tokens.session().get": _ours_session,
         "%dbrest -q via run_line_magic": lambda: _dbrest(shell),
         "databricks-sdk api_client.do": lambda: _sdk(host, token),
@@ -121,6 +127,7 @@ def run(host: str, token: str, address: tuple[str, int], shell: Any, runs: int, 
     every = {name: CURL_EVERY for name in calls if name.startswith("curl")}
     samples = interleaved(calls, runs, rounds, every)
     base, floor = "requests.Session, header by hand", "http.client (floor)"
+    no_env = "requests.Session, header by hand, trust_env=False"
     for name in builders:
         if name in failures:
             section.not_measured(name, failures[name])
@@ -132,6 +139,8 @@ def run(host: str, token: str, address: tuple[str, int], shell: Any, runs: int, 
             note += f"; {extra:+.0f} µs over http.client"
         if base in samples and name != base:
             note += f"; {ratios(samples, name, base):.3f}x requests.Session"
+        if no_env in samples and name in OURS:
+            note += f", {ratios(samples, name, no_env):.3f}x with trust_env=False"
         section.add(name, median(seconds) * 1e6, "µs", runs, note)
     session_ratio = dbrest_ratio = None
     if base in samples:
