@@ -85,12 +85,26 @@ def lab_command(root: Path, port: int) -> list[str]:
     ]  # fmt: skip
 
 
+def demo_environment(root: Path, emulator: EmulatorServer) -> dict[str, str]:
+    """What the demo's kernels see: the emulator's host and admin token, and private stores under .demo/
+    (a file keyring, since a headless machine has none, and a netrc) so the demo never touches yours."""
+    private = root / ".demo"
+    private.mkdir(exist_ok=True)
+    return {
+        "DATABRICKS_HOST": emulator.url,
+        "DATABRICKS_TOKEN": emulator.workspace.admin_token,
+        "PYTHON_KEYRING_BACKEND": "notebook_tokens.testing.filekeyring.FileKeyring",
+        "NOTEBOOK_TOKENS_KEYRING_FILE": str(private / "keyring.json"),
+        "NETRC": str(private / "netrc"),
+    }
+
+
 def serve(root: Path, emulator: EmulatorServer, lab_port: int) -> int:
     """JupyterLab until Ctrl-C / SIGTERM; then both stop."""
     logs = root / ".demo"
     logs.mkdir(exist_ok=True)
     log_path = logs / "jupyterlab.log"
-    env = {**os.environ, "DATABRICKS_HOST": emulator.url, "DATABRICKS_TOKEN": emulator.workspace.admin_token}
+    env = {**os.environ, **demo_environment(root, emulator)}
     lab_url = f"http://127.0.0.1:{lab_port}"
     with log_path.open("wb") as log:
         # its own session: a terminal Ctrl-C reaches only us, and we stop it with SIGTERM (no y/n prompt)
@@ -120,7 +134,7 @@ def serve(root: Path, emulator: EmulatorServer, lab_port: int) -> int:
                     lab.wait()
 
 
-def execute(notebooks: Path, output: Path, emulator: EmulatorServer) -> int:
+def execute(root: Path, notebooks: Path, output: Path, emulator: EmulatorServer) -> int:
     """Run each notebook headless against the emulator; 1 if any failed."""
     import nbformat
     from nbclient import NotebookClient
@@ -128,8 +142,7 @@ def execute(notebooks: Path, output: Path, emulator: EmulatorServer) -> int:
 
     from notebook_tokens.redact import redact
 
-    os.environ["DATABRICKS_HOST"] = emulator.url  # the kernels inherit these
-    os.environ["DATABRICKS_TOKEN"] = emulator.workspace.admin_token
+    os.environ.update(demo_environment(root, emulator))  # the kernels inherit these
     output.mkdir(parents=True, exist_ok=True)
     failed = 0
     for path in sorted(notebooks.glob("*.ipynb")):
@@ -176,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"DATABRICKS_HOST={emulator.url}", flush=True)
         print(f"DATABRICKS_TOKEN={emulator.workspace.admin_token}", flush=True)
         if args.execute:
-            return execute(notebooks, args.output or notebooks / "executed", emulator)
+            return execute(root, notebooks, args.output or notebooks / "executed", emulator)
         return serve(root, emulator, args.lab_port or free_port())
 
 
