@@ -68,6 +68,11 @@ def test_bare_shows_the_status_card(ip: InteractiveShell, db_env: Any) -> None:
     assert token.reveal() not in text + html
 
 
+def test_status_is_the_bare_card_by_name(ip: InteractiveShell, db_env: Any) -> None:
+    """`%dbtoken status` is accepted as a spelled-out form of the bare command."""
+    assert dbtoken(ip, "status")[0] == dbtoken(ip)[0]
+
+
 def test_whoami(ip: InteractiveShell, db_env: Any) -> None:
     text, _ = dbtoken(ip, "whoami")
     assert f"admin@example.com on {db_env.url} (token from env DATABRICKS_TOKEN)" in text
