@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     rotate.add_argument("--lifetime", help="of the new token (default 90d, or the workspace maximum if less)")
     use = sub.add_parser("use", help="switch this notebook to the token in a store or profile")
     use.add_argument("spec", help="secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH], env or profile:NAME")
-    sub.add_parser("status", help="the status card (the same as a bare %dbtoken)")
+    sub.add_parser("status", help="the status card (the same as a bare %%dbtoken)")
     sub.add_parser("whoami", help="user and workspace of the token in use")
     netrc = sub.add_parser("netrc", help="write the token in use to a .netrc for curl -n")
     netrc.add_argument("path", nargs="?", help="default ~/.netrc")
