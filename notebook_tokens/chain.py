@@ -140,6 +140,14 @@ def resolve(
 ) -> Credentials:
     if dbutils is None and environ.get("DATABRICKS_RUNTIME_VERSION"):
         dbutils = find_dbutils()
+    if (
+        isinstance(store, str)
+        and store.strip().lower().startswith("profile:")
+        and store.partition(":")[2].strip()
+    ):
+        profile, store = store.partition(":")[2].strip(), None  # the profile names its own host
+    elif isinstance(store, ProfileStore):
+        profile, store = store.name, None
     if profile:
         return _from_profile(profile, normalize_host(host) if host else None, environ)
     target = _host_from(host, environ, dbutils)

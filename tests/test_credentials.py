@@ -347,3 +347,9 @@ def test_secret_store_outside_notebooks_without_another_credential_says_what_it_
         "for http://127.0.0.1:9 first.\n"
         "Sources tried:\n  - env DATABRICKS_TOKEN: not set"
     )
+
+
+def test_profile_store_spec_takes_the_host_from_the_profile(isolated_home: Path) -> None:
+    (isolated_home / ".databrickscfg").write_text(f"[work]\nhost = {HOST}\ntoken = {PAT}\n")
+    creds = credentials(store="profile:work", environ={})
+    assert (creds.host, creds.token, creds.store) == (HOST, Token(PAT), None)
