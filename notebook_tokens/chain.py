@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from typing import Any
 
 from notebook_tokens.credentials import Credentials, _sdk_provider, normalize_host
 from notebook_tokens.errors import CredentialsNotFoundError, InputError, KeyringUnavailableError, StoreError
-from notebook_tokens.redact import Token, redact
+from notebook_tokens.nbcontext import context_credentials, find_dbutils, notebook_context
+from notebook_tokens.redact import redact
 from notebook_tokens.stores import (
     EnvStore,
     KeyringStore,
@@ -28,38 +28,6 @@ NOTHING_FOUND = (
     "in a store (keyring, netrc, secret:SCOPE/KEY) and pass store=..., or configure a profile with "
     "`databricks configure`."
 )
-
-
-def find_dbutils() -> Any:
-    """The `dbutils` the Databricks runtime put in the notebook's namespace, None outside Databricks."""
-    found = getattr(sys.modules.get("__main__"), "dbutils", None)
-    ipython = sys.modules.get("IPython")  # only when already imported: never import IPython here
-    if found is None and ipython is not None:
-        shell = ipython.get_ipython()
-        found = shell.user_ns.get("dbutils") if shell is not None else None
-    return found
-
-
-def notebook_context(dbutils: Any) -> tuple[str, Any]:
-    """(apiUrl, context) of the Databricks notebook the code runs in."""
-    context = dbutils.notebook.entry_point.getDbutils().notebook().getContext()
-    return str(context.apiUrl().get()), context
-
-
-def _context_credentials(host: str | None, dbutils: Any) -> Credentials | str:
-    try:
-        api_url, context = notebook_context(dbutils)
-        first = Token(str(context.apiToken().get()))
-    except Exception as exc:  # py4j errors have no importable type here
-        return f"the notebook context has no API URL/token ({type(exc).__name__})"
-    context_host = normalize_host(api_url)
-    if host and host != context_host:
-        return f"the notebook runs in another workspace ({context_host})"
-
-    def provider() -> dict[str, str]:  # the context token is refreshed by the runtime: read it per request
-        return {"Authorization": "Bearer " + Token(str(context.apiToken().get())).reveal()}
-
-    return Credentials(context_host, "Databricks notebook context", first, None, provider)
 
 
 def _host_from(host: str | None, environ: Mapping[str, str], dbutils: Any) -> str | None:
@@ -176,7 +144,7 @@ def resolve(
             ("Databricks notebook context", "no dbutils in the notebook namespace (pass dbutils=dbutils)")
         )
     else:
-        found = _context_credentials(target, dbutils)
+        found = context_credentials(target, dbutils)
         if isinstance(found, Credentials):
             return found
         tried.append(("Databricks notebook context", found))
