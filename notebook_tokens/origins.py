@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-__all__ = ["Origin", "OriginCheck", "has_userinfo", "origin_of"]
+from notebook_tokens.redact import redact
+
+__all__ = ["Origin", "OriginCheck", "has_userinfo", "origin_of", "outside_message", "redirect_message"]
 
 Origin = tuple[str, str, int]
 _DEFAULT_PORTS = {"https": 443, "http": 80}
@@ -43,3 +45,27 @@ class OriginCheck:
         if url.startswith(self.prefix):
             return True
         return origin_of(url) == self.origin and not has_userinfo(url)
+
+
+def outside_message(url: str, host: str) -> str:
+    """Why a URL is refused, and what to use instead."""
+    shown = redact(url)
+    if has_userinfo(url):
+        return (
+            f"Refusing {shown}: URLs with a user name or password (user:pass@host) are not sent by this "
+            f"session. Use a path such as /api/2.0/... on {host}."
+        )
+    return (
+        f"Refusing {shown}: it is outside the workspace {host}, and this session sends requests "
+        "(and its token) only there. Use a path such as /api/2.0/..., or a plain requests.Session "
+        "for other hosts."
+    )
+
+
+def redirect_message(url: str, host: str, status: int, source: str) -> str:
+    """Why a redirect to `url` was not followed."""
+    return (
+        f"The workspace answered {source} with a {status} redirect to {redact(url)}, outside {host}: "
+        "not followed, and no credential was sent there. Check the workspace URL (DATABRICKS_HOST) "
+        "and any proxy in between."
+    )

@@ -26,7 +26,7 @@ from notebook_tokens import logredact, paging
 from notebook_tokens.apierrors import api_error
 from notebook_tokens.credentials import Credentials, credentials, is_loopback, normalize_host
 from notebook_tokens.errors import ForeignOriginError, InputError, InsecureTransportError, TransportError
-from notebook_tokens.origins import OriginCheck, has_userinfo, origin_of
+from notebook_tokens.origins import OriginCheck, origin_of, outside_message, redirect_message
 from notebook_tokens.redact import redact
 from notebook_tokens.retrying import RetryPolicy, retry_calls
 
@@ -126,17 +126,7 @@ class WorkspaceSession(requests.Session):
             self.verify = bundle
 
     def _outside_message(self, url: str) -> str:
-        shown = redact(url)
-        if has_userinfo(url):
-            return (
-                f"Refusing {shown}: URLs with a user name or password (user:pass@host) are not sent by this "
-                f"session. Use a path such as /api/2.0/... on {self.host}."
-            )
-        return (
-            f"Refusing {shown}: it is outside the workspace {self.host}, and this session sends requests "
-            "(and its token) only there. Use a path such as /api/2.0/..., or a plain requests.Session "
-            "for other hosts."
-        )
+        return outside_message(url, self.host)
 
     # -- requests.Session overrides ------------------------------------------------------------------
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
@@ -181,15 +171,7 @@ class WorkspaceSession(requests.Session):
 
     def _redirect_message(self, url: str) -> str:
         redirect = self._foreign_redirects.get(url)
-        if redirect is None:
-            return ""
-        status, source = redirect
-        return (
-            f"The workspace answered {source} with a {status} redirect to {redact(url)}, "
-            f"outside {self.host}: "
-            "not followed, and no credential was sent there. Check the workspace URL (DATABRICKS_HOST) "
-            "and any proxy in between."
-        )
+        return redirect_message(url, self.host, *redirect) if redirect else ""
 
     def _send_with_retries(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         replayable = request.body is None or isinstance(request.body, (bytes, str))
