@@ -105,3 +105,11 @@ def test_only_idempotent_methods_retry_on_status() -> None:
     assert policy.should_retry_status("GET", 429) and policy.should_retry_status("DELETE", 503)
     assert not policy.should_retry_status("POST", 429) and not policy.should_retry_status("PATCH", 503)
     assert not policy.should_retry_status("GET", 500)
+
+
+def test_a_retry_after_beyond_the_cap_returns_the_answer_at_once(emulator: Any) -> None:
+    """Waiting an hour inside a notebook cell helps nobody: the 429 comes back for the caller to see."""
+    sleeps: list[float] = []
+    emulator.workspace.faults.fail(status=429, times=1, retry_after="3600", path="/api/2.0/token/list")
+    response = make(emulator, sleep=sleeps.append).get("/api/2.0/token/list")
+    assert response.status_code == 429 and sleeps == []
