@@ -122,10 +122,10 @@ def retry_calls(
         else:
             if attempt >= policy.retries or not policy.should_retry_status(method, response.status_code):
                 return response
-            delay, reason = (
-                policy.delay(attempt, response.headers.get("Retry-After")),
-                str(response.status_code),
-            )
+            retry_after = response.headers.get("Retry-After")
+            if (parse_retry_after(retry_after) or 0) > policy.max_retry_after:
+                return response  # the server asks for a long pause: hand its answer back rather than stall
+            delay, reason = policy.delay(attempt, retry_after), str(response.status_code)
             response.close()
         logger.debug("retrying %s after %s in %.1f s", describe(), reason, delay)
         attempt += 1
