@@ -106,6 +106,8 @@ def resolve(
     environ: Mapping[str, str],
     dbutils: Any,
 ) -> Credentials:
+    if isinstance(store, str) and not store.strip():
+        store = None  # an unset default store setting means "use the chain"
     if dbutils is None and environ.get("DATABRICKS_RUNTIME_VERSION"):
         dbutils = find_dbutils()
     if (

@@ -353,3 +353,8 @@ def test_profile_store_spec_takes_the_host_from_the_profile(isolated_home: Path)
     (isolated_home / ".databrickscfg").write_text(f"[work]\nhost = {HOST}\ntoken = {PAT}\n")
     creds = credentials(store="profile:work", environ={})
     assert (creds.host, creds.token, creds.store) == (HOST, Token(PAT), None)
+
+
+def test_an_empty_store_spec_means_the_default_chain() -> None:
+    creds = credentials(store="  ", environ={"DATABRICKS_HOST": HOST, "DATABRICKS_TOKEN": PAT})
+    assert creds.source == "env DATABRICKS_TOKEN"
