@@ -1,5 +1,6 @@
 """Section 3, `--all` over 100 pages of GET /api/2.1/clusters/list against a hand-written page loop with
-`requests.Session` (the header set by hand), each walk collecting every cluster.
+`requests.Session` (the header set by hand; also with `trust_env=False`, as WorkspaceSession is configured),
+each walk collecting every cluster.
 
 The emulator for this section runs in its own process, its FakeWorkspace given enough clusters for `PAGES`
 pages of `PAGE_SIZE`. Walks alternate between candidates; a run's value is the median of its walks;
@@ -24,11 +25,12 @@ def server_command(python: str, pages: int = PAGES) -> list[str]:
     return launcher_command(python, clusters=pages * PAGE_SIZE)
 
 
-def hand_loop(host: str, token: str) -> Callable[[], list[Any]]:
+def hand_loop(host: str, token: str, *, trust_env: bool = True) -> Callable[[], list[Any]]:
     """What a user writes without notebook-tokens."""
     import requests
 
     session = requests.Session()
+    session.trust_env = trust_env
     session.headers["Authorization"] = f"Bearer {token}"
     url = host + PATH
 
@@ -76,6 +78,7 @@ def run(host: str, token: str, shell: Any, runs: int, rounds: int, pages: int = 
     section = Section(f"3. --all over {pages} pages of {PATH} (page_size={PAGE_SIZE})")
     builders: dict[str, Callable[[], Callable[[], list[Any]]]] = {
         "hand-written requests.Session page loop": lambda: hand_loop(host, token),
+        "the same loop, trust_env=False": lambda: hand_loop(host, token, trust_env=False),
         "%dbrest --all -e clusters -q": lambda: dbrest_all(shell),
         "notebook_tokens.session().paginate": session_paginate,
     }
@@ -92,7 +95,7 @@ def run(host: str, token: str, shell: Any, runs: int, rounds: int, pages: int = 
             continue
         walks[name] = walk
     samples = interleaved(walks, runs, rounds)
-    base = "hand-written requests.Session page loop"
+    base, no_env = "hand-written requests.Session page loop", "the same loop, trust_env=False"
     for name in builders:
         if name in failures:
             section.not_measured(name, failures[name])
@@ -100,6 +103,8 @@ def run(host: str, token: str, shell: Any, runs: int, rounds: int, pages: int = 
         note = f"{rounds} walks of {pages} pages x {runs} runs"
         if base in samples and name != base:
             note += f"; {ratios(samples, name, base):.3f}x the hand loop"
+        if no_env in samples and name not in (base, no_env):
+            note += f", {ratios(samples, name, no_env):.3f}x with trust_env=False"
         section.add(name, median(samples[name]) * 1e3, "ms", runs, note)
     ratio = None
     if base in samples and "%dbrest --all -e clusters -q" in samples:
