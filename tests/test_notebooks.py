@@ -209,3 +209,11 @@ def test_scanner_catches_a_leak(tmp_path: Path) -> None:
     assert any(line.startswith("notebook.executed.ipynb: PAT-shaped") for line in leaks)
     assert any(line.startswith("history.sqlite: PAT-shaped") for line in leaks)
     assert any("base64" in line for line in leaks)
+
+
+def test_admin_keeps_an_existing_lifetime_limit(tmp_path: Path) -> None:
+    """On a workspace that already caps token lifetimes, the admin notebook puts that cap back."""
+    ws = FakeWorkspace(seed="demo")
+    ws.conf["maxTokenLifetimeDays"] = "30"
+    run = run_notebook("admin-tokens", tmp_path, workspace=ws)
+    assert run.workspace.conf["maxTokenLifetimeDays"] == "30"
