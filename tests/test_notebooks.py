@@ -150,6 +150,13 @@ def test_lifecycle_leaves_no_token_behind(lifecycle: NotebookRun) -> None:
     assert not [c for c in comments if c.startswith("rotated by notebook-tokens")]
 
 
+def test_lifecycle_revokes_nothing_it_did_not_make(lifecycle: NotebookRun) -> None:
+    """The clean-up spares the tokens that existed before, the admin's own included."""
+    ws = lifecycle.workspace
+    assert {"terraform", "stale: unused since spring", "laptop CLI"} <= _comments(lifecycle)
+    assert ws.is_token_active(ws.admin_token)
+
+
 def test_lifecycle_stores_were_written_then_cleaned(lifecycle: NotebookRun) -> None:
     """A token went into the secret scope and the keyring; the clean-up removed both entries."""
     puts = [r for r in lifecycle.workspace.requests if r.path == "/api/2.0/secrets/put"]
