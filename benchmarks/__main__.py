@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     for number, name in zip("456", external.SCRIPTS, strict=True):
         if number in only:
             print(f"running {external.SCRIPTS[name]} ...", file=sys.stderr, flush=True)
-            sections.append(external.run(name, args.quick))
+            sections.append(external.run(name, args.quick, timeout=120 if args.quick else 180))
     text = report.render(sections, info, quick=args.quick, seconds=time.perf_counter() - started)
     sys.stdout.write(text)
     out = args.out or (None if args.quick else RESULTS)

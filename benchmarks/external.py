@@ -1,15 +1,22 @@
 """Sections 4-6: the scripts other parts own, called through the interface in `benchmarks/__init__.py`.
 
-A missing script, or one that fails, becomes a "not measured: <why>" row instead of stopping the run.
+Each runs in a child process with a time limit. A missing script, or one that fails or hangs, becomes a
+"not measured: <why>" row instead of stopping the run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import importlib.util
 import inspect
 import io
+import json
+import os
+import signal
+import subprocess
+import sys
 import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -21,17 +28,45 @@ SCRIPTS = {
     "bulk_revoke": "5. Admin bulk revoke of 200 tokens, --latency-ms 50",
     "emulator_throughput": "6. Emulator throughput",
 }
-# Targets checked here when a script reports rows but no Check for them:
-# (row name fragment, target, limit, unit, at_least); the fragment matches the row's name and unit.
-FALLBACK_TARGETS: dict[str, list[tuple[str, str, float, str, bool]]] = {
-    "bulk_revoke": [("speedup", "bulk revoke >= 5x the sequential SDK loop", 5.0, "x", True)],
-    "emulator_throughput": [("req/s", "emulator >= 2,000 req/s", 2000.0, "req/s", True)],
-}
+MARKER = "@@benchmarks-section@@"
 
 
-def run(name: str, quick: bool) -> Section:
-    title = SCRIPTS[name]
-    section = Section(title)
+def run(name: str, quick: bool, timeout: float) -> Section:
+    """The section from a child process (`python -m benchmarks.external NAME`), so a script that hangs is
+    stopped after `timeout` seconds, and none can leave state (warnings filters, sys.path, threads) behind."""
+    command = [sys.executable, "-m", "benchmarks.external", name, *(["--quick"] if quick else [])]
+    section = Section(SCRIPTS[name])
+    if importlib.util.find_spec(f"benchmarks.{name}") is None:
+        section.not_measured(name, f"benchmarks/{name}.py is not in the tree yet")
+        return section
+    # A session of its own, so a timeout stops what the script started too (JupyterLab, a browser, ...).
+    child = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        stdout, stderr = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        section.not_measured(name, f"benchmarks/{name}.py took more than {timeout:.0f} s: stopped")
+        return section
+    lines = [line for line in stdout.splitlines() if line.startswith(MARKER)]
+    if not lines:
+        tail = (stderr.strip().splitlines() or [f"exit status {child.returncode}"])[-1]
+        section.not_measured(name, f"benchmarks/{name}.py failed: {tail}"[:300])
+        return section
+    data = json.loads(lines[-1][len(MARKER) :])
+    return Section(
+        data["title"],
+        [Row(**row) for row in data["rows"]],
+        [Check(**check) for check in data["checks"]],
+        data["text"],
+    )
+
+
+def run_here(name: str, quick: bool) -> Section:
+    section = Section(SCRIPTS[name])
     if importlib.util.find_spec(f"benchmarks.{name}") is None:
         section.not_measured(name, f"benchmarks/{name}.py is not in the tree yet")
         return section
@@ -56,7 +91,6 @@ def run(name: str, quick: bool) -> Section:
         section.text = printed.getvalue().strip()
         if not section.text:
             section.not_measured(name, f"benchmarks/{name}.py returned and printed nothing")
-    _fallback_checks(name, section)
     return section
 
 
@@ -118,11 +152,11 @@ def _row_from_dict(title: str, item: dict[str, Any]) -> Row:
     )
 
 
-def _fallback_checks(name: str, section: Section) -> None:
-    for fragment, target, limit, unit, at_least in FALLBACK_TARGETS.get(name, []):
-        if any(c.target.lower().startswith(target.split()[0].lower()) for c in section.checks):
-            continue
-        matches = [
-            r for r in section.rows if r.value is not None and fragment in f"{r.name} {r.unit}".lower()
-        ]
-        section.check(target, matches[0].value if matches else None, limit, unit, at_least=at_least)
+def main(argv: list[str]) -> int:
+    section = run_here(argv[0], "--quick" in argv[1:])
+    print(MARKER + json.dumps(dataclasses.asdict(section)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
