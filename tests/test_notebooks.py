@@ -164,7 +164,9 @@ def test_lifecycle_stores_were_written_then_cleaned(lifecycle: NotebookRun) -> N
     assert lifecycle.workspace.secret_value("demo", "nightly") is None
     keyring_file = lifecycle.home.parent / "keyring.json"
     assert keyring_file.exists()
-    assert json.loads(keyring_file.read_text()).get("databricks", {}) == {}
+    entries = json.loads(keyring_file.read_text())
+    assert entries["notebook-tokens-demo"] == {}  # written under the notebook's own service, then deleted
+    assert "databricks" not in entries  # the user's usual service was never touched
 
 
 def test_lifecycle_curl_used_the_netrc_entry(lifecycle: NotebookRun) -> None:
