@@ -28,7 +28,9 @@ def quick_run(
     out = tmp_path_factory.mktemp("bench") / "results.md"
     before = _snapshot()
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--out", str(out)],
+        # Not section 4: it starts JupyterLab and Chromium (its own browser tests cover those); 5 and 6
+        # take the same path through the runner for the other parts' scripts.
+        [sys.executable, "-m", "benchmarks", "--quick", "--only", "1,2,3,5,6", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -57,7 +59,6 @@ def test_quick_run_writes_the_table_with_machine_and_targets(
         "## 1. Cold start",
         "## 2. Per call",
         "## 3. --all over",
-        "## 4.",
         "## 5.",
         "## 6.",
         "## Targets",
