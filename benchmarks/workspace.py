@@ -8,7 +8,9 @@ others, so client and server do not take turns on one core.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -131,6 +133,7 @@ def unpin() -> None:
 
 
 _HOME = Path(tempfile.mkdtemp(prefix="nt-bench-home-"))
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
 
 
 def bench_env(**extra: str) -> dict[str, str]:
