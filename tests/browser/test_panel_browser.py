@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -135,8 +136,13 @@ def _comment_of(ws: FakeWorkspace, token_id: str) -> str:
 
 def test_a_dbrest_cell_renders(notebook: Notebook) -> None:
     notebook.run(DBREST)
-    text = notebook.outputs(DBREST).first.inner_text()
-    assert "cluster" in text.lower()
+    output = notebook.outputs(DBREST).first
+    output.wait_for()
+    # the prompt's number can show before the JSON tree has drawn its first line: wait for the text
+    deadline = time.monotonic() + 15
+    while "cluster" not in output.inner_text().lower() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "cluster" in output.inner_text().lower()
 
 
 def test_the_saved_notebook_holds_no_token(
