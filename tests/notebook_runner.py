@@ -69,28 +69,39 @@ class NotebookRun:
         emulator keeps only token ids, the SHA-256 of each value, so generated values are found where they
         travelled or were stored)."""
         values = set(workspace_secrets(self.workspace)) | set(self.extra_secrets)
-        scanned = {self.executed_path.resolve(), *(p.resolve() for p in self.history_files)}
-        for path in self.executed_path.parent.rglob("*"):
-            if path.is_file() and path.resolve() not in scanned and path.stat().st_size < 1_000_000:
-                values.update(m.decode() for m in PAT_RE.findall(path.read_bytes()))
+        values |= pats_in_files(self.executed_path.parent, skip=[self.executed_path, *self.history_files])
         return sorted(v for v in values if len(v) >= 8)
 
     def leaks(self) -> list[str]:
-        """Where a token shows up: 'file: what' lines, empty when clean. Never includes the value.
+        """Where a token shows up: 'file: what' lines, empty when clean. Never includes the value."""
+        return scan([self.executed_path, *self.history_files], self.secret_values())
 
-        Looks for anything PAT-shaped, and for each raw value in play in its plain and base64 forms
-        (`/api/2.0/secrets/get` answers base64, which the PAT pattern cannot see)."""
-        needles: list[tuple[str, bytes]] = []
-        for i, value in enumerate(self.secret_values()):
-            raw = value.encode()
-            needles.append((f"raw value #{i}", raw))
-            needles.append((f"base64 of value #{i}", base64.b64encode(raw).rstrip(b"=")[:-2]))
-        found: list[str] = []
-        for path in [self.executed_path, *self.history_files]:
-            data = path.read_bytes()
-            found.extend(f"{path.name}: PAT-shaped string at byte {m.start()}" for m in PAT_RE.finditer(data))
-            found.extend(f"{path.name}: {what}" for what, needle in needles if needle in data)
-        return found
+
+def scan(paths: Iterable[Path], values: Iterable[str]) -> list[str]:
+    """Look in `paths` for anything PAT-shaped, and for each of `values` in its plain and base64 forms
+    (`/api/2.0/secrets/get` answers base64, which the PAT pattern cannot see). Returns 'file: what' lines,
+    empty when clean; never the value itself."""
+    needles: list[tuple[str, bytes]] = []
+    for i, value in enumerate(v for v in values if len(v) >= 8):
+        raw = value.encode()
+        needles.append((f"raw value #{i}", raw))
+        needles.append((f"base64 of value #{i}", base64.b64encode(raw).rstrip(b"=")[:-2]))
+    found: list[str] = []
+    for path in paths:
+        data = path.read_bytes()
+        found.extend(f"{path.name}: PAT-shaped string at byte {m.start()}" for m in PAT_RE.finditer(data))
+        found.extend(f"{path.name}: {what}" for what, needle in needles if needle in data)
+    return found
+
+
+def pats_in_files(root: Path, *, skip: Iterable[Path] = ()) -> set[str]:
+    """PAT-shaped strings in the files under `root` (keyring file, netrc files): values the run stored."""
+    skipped = {p.resolve() for p in skip}
+    found: set[str] = set()
+    for path in root.rglob("*"):
+        if path.is_file() and path.resolve() not in skipped and path.stat().st_size < 1_000_000:
+            found.update(m.decode() for m in PAT_RE.findall(path.read_bytes()))
+    return found
 
 
 def workspace_secrets(ws: FakeWorkspace) -> Iterable[str]:

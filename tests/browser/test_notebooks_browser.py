@@ -11,7 +11,6 @@ output, and no token (widget state included).
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 from labdriver import JupyterLab, chromium_available, lab_env
+from notebook_runner import pats_in_files, scan, workspace_secrets
 
 from notebook_tokens.testing import EmulatorServer, FakeWorkspace
 
@@ -126,9 +126,10 @@ def _problems(saved: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs_top_to_bottom_in_jupyterlab(
-    name: str, page: Any, lab: JupyterLab, lab_root: Path, lab_emulator: EmulatorServer
+    name: str, page: Any, lab: JupyterLab, lab_root: Path, lab_home: Path, lab_emulator: EmulatorServer
 ) -> None:
-    """Run All Cells in the browser; the notebook saved from the browser has no error output and no token."""
+    """Run All Cells in the browser; the notebook saved from the browser has no error output, and neither
+    it nor the kernels' IPython history holds a token."""
     _open(page, lab, f"{name}.ipynb")
     _run_all(page)
     text = _save(page, lab_root / f"{name}.ipynb")
@@ -139,8 +140,7 @@ def test_notebook_runs_top_to_bottom_in_jupyterlab(
     if any("%dbtoken panel" in "".join(c["source"]) for c in saved["cells"] if c["cell_type"] == "code"):
         # the panel's widgets rendered (a missing widget manager shows the model's text repr instead)
         assert page.locator(".jp-OutputArea-output .nt-title", has_text="Access tokens").count() == 1
-    ws = lab_emulator.workspace
-    pat = ws.secret_value("demo", "pat")
-    for value in (ws.admin_token, ws.user_token, pat.decode() if pat else None):
-        assert value is None or value not in text
-    assert re.search(r"dapi[0-9a-f]{32}", text) is None
+    history = sorted((lab_home / ".ipython" / "profile_default").glob("history.sqlite*"))
+    assert history, "the kernels wrote no IPython history"
+    values = set(workspace_secrets(lab_emulator.workspace)) | pats_in_files(lab_home, skip=history)
+    assert scan([lab_root / f"{name}.ipynb", *history], values) == []
