@@ -108,11 +108,11 @@ def test_history_was_recorded(run: NotebookRun) -> None:
     assert any("%load_ext notebook_tokens" in source for source in inputs)
 
 
-def test_panel_widget_state_is_saved(run: NotebookRun) -> None:
-    """Notebooks showing the panel save its widget state, which the scan then covers."""
-    shows_panel = any("%dbtoken panel" in c.source for c in run.notebook.cells if c.cell_type == "code")
-    if not shows_panel:
-        pytest.skip("no panel in this notebook")
+@pytest.mark.parametrize("name", ["token-lifecycle", "admin-tokens"])
+def test_panel_widget_state_is_saved(name: str, runs: _Runs) -> None:
+    """The notebooks showing the panel save its widget state, which the scan then covers."""
+    run = runs[name]
+    assert any("%dbtoken panel" in c.source for c in run.notebook.cells if c.cell_type == "code")
     state = run.notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
     assert state.get("state"), "no widget state stored"
 
