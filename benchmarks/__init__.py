@@ -7,7 +7,8 @@ table and writes `benchmarks/results.md`.
 Interface for the section scripts other parts own (`emulator_throughput.py`, `bulk_revoke.py`,
 `panel_scale.py`): define `run(quick: bool = False)` returning a `Section`, a list of `Row` / `Check` (or of
 dicts with their field names), or None (what it printed is then kept as the section's text). Without `run`,
-`main()` is called the same way. A missing or failing script becomes a "not measured: <why>" row.
+`main()` is called the same way. Each runs in a child process with a time limit (see `external.py`); a
+missing, failing or hanging script becomes a "not measured: <why>" row.
 """
 
 from __future__ import annotations

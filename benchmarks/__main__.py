@@ -95,7 +95,9 @@ def _unload() -> None:
     from IPython.core.interactiveshell import InteractiveShell
 
     if InteractiveShell.initialized():
-        InteractiveShell.instance().run_line_magic("unload_ext", "notebook_tokens")
+        shell = InteractiveShell.instance()
+        if "notebook_tokens" in shell.extension_manager.loaded:  # else IPython prints into the table
+            shell.run_line_magic("unload_ext", "notebook_tokens")
 
 
 def main(argv: list[str] | None = None) -> int:
