@@ -60,8 +60,11 @@ class NotebookRun:
     def history_inputs(self) -> list[str]:
         """The cell sources IPython recorded, to prove history was on."""
         db = self.ipython_dir / "profile_default" / "history.sqlite"
-        with sqlite3.connect(db) as connection:
+        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)  # read-only: never creates the file
+        try:
             return [row[0] for row in connection.execute("SELECT source_raw FROM history")]
+        finally:
+            connection.close()
 
     def secret_values(self) -> list[str]:
         """Every raw token and secret value in play after the run: the emulator's users' tokens, its secret
