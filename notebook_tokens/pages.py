@@ -1,6 +1,7 @@
 """Follow and merge paginated Databricks list responses for `%dbrest --all`.
 
-Pure: no IPython, requests or os.environ. The caller fetches; `Pages` says what to ask for next and
+Pure: no IPython, requests or os.environ. The caller fetches; `PageCursor` is the one rule that says what
+to ask for next (used by `Pages` here and by `WorkspaceSession.iter_pages` in paging.py), `Pages` also
 merges what came back.
 
     {"clusters": [...], "next_page_token": "t"}   -> ask again with page_token=t
@@ -9,11 +10,51 @@ merges what came back.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-__all__ = ["PAGINATION_KEYS", "Pages"]
+__all__ = ["PAGINATION_KEYS", "NextPage", "PageCursor", "Pages"]
 
 PAGINATION_KEYS = frozenset({"next_page_token", "prev_page_token", "has_more", "next_page", "total_count"})
+
+
+class NextPage(NamedTuple):
+    """The one parameter to change for the next request: ("page_token", token) or ("offset", n)."""
+
+    name: str
+    value: str | int
+
+
+class PageCursor:
+    """Decides the next request of a paginated list, given each page as it arrives.
+
+    next_page_token -> page_token (stopping, with `repeated` set, when the server repeats a token: it would
+    loop forever); has_more -> offset += the number of items on the page.
+    """
+
+    def __init__(self, *, offset: int | str = 0, page_token: Any = None) -> None:
+        # the caller's offset is converted only when has_more asks for it, as the callers always did
+        self._offset = offset
+        self._seen_tokens: set[str] = {page_token} if isinstance(page_token, str) and page_token else set()
+        self.repeated = False
+
+    def advance(self, page: Any) -> NextPage | None:
+        """What to ask for after `page`, or None when this was the last page."""
+        if not isinstance(page, dict):
+            return None
+        token = page.get("next_page_token")
+        if isinstance(token, str) and token:
+            if token in self._seen_tokens:
+                self.repeated = True
+                return None
+            self._seen_tokens.add(token)
+            return NextPage("page_token", token)
+        if page.get("has_more") is True:
+            fetched = sum(len(v) for v in page.values() if isinstance(v, list))
+            if not fetched:
+                return None
+            self._offset = int(self._offset) + fetched
+            return NextPage("offset", self._offset)
+        return None
 
 
 class Pages:
@@ -21,8 +62,10 @@ class Pages:
 
     def __init__(self, params: list[tuple[str, str]]) -> None:
         self._params = [(k, v) for k, v in params if k not in ("page_token", "offset")]
-        self._offset = next((int(v) for k, v in params if k == "offset" and v.isdigit()), 0)
-        self._seen_tokens: set[str] = set()
+        self._cursor = PageCursor(
+            offset=next((int(v) for k, v in params if k == "offset" and v.isdigit()), 0),
+            page_token=next((v for k, v in params if k == "page_token"), None),
+        )
         self.merged: Any = None
         self.count = 0
         self.note = ""
@@ -63,22 +106,12 @@ class Pages:
                 self.merged[key] = list(value)
 
     def _next_params(self, page: Any) -> list[tuple[str, str]] | None:
-        if not isinstance(page, dict):
-            return None
-        token = page.get("next_page_token")
-        if isinstance(token, str) and token:
-            if token in self._seen_tokens:
+        step = self._cursor.advance(page)
+        if step is None:
+            if self._cursor.repeated:
                 self.note = "--all: the server repeated a page token; stopped to avoid a loop."
-                return None
-            self._seen_tokens.add(token)
-            return [*self._params, ("page_token", token)]
-        if page.get("has_more") is True:
-            fetched = sum(len(v) for v in page.values() if isinstance(v, list))
-            if not fetched:
-                return None
-            self._offset += fetched
-            return [*self._params, ("offset", str(self._offset))]
-        return None
+            return None
+        return [*self._params, (step.name, str(step.value))]
 
     def finish(self) -> Any:
         """The merged response, without the keys that only make sense for one page."""

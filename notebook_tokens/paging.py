@@ -1,4 +1,4 @@
-"""Follow paginated list endpoints: next_page_token -> page_token, or has_more with offset."""
+"""Follow paginated list endpoints over a session; which page to ask for next is pages.PageCursor's rule."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from notebook_tokens.apierrors import api_error
+from notebook_tokens.pages import PageCursor
 
 if TYPE_CHECKING:
     import requests
@@ -27,6 +28,9 @@ def iter_pages(
     """Each page's response; ApiError on an error page."""
     params = dict(params or {})
     body = dict(json) if json is not None else None
+    # POST list endpoints take the page token in the body, GET ones in the query
+    target = body if body is not None and method.upper() != "GET" else params
+    cursor = PageCursor(offset=target.get("offset", 0), page_token=target.get("page_token"))
     pages = 0
     while True:
         response = session.request(method, path, params=params or None, json=body)
@@ -36,23 +40,10 @@ def iter_pages(
         pages += 1
         if max_pages is not None and pages >= max_pages:
             return
-        data = response.json() if response.content else {}
-        if not isinstance(data, dict):
+        step = cursor.advance(response.json() if response.content else {})
+        if step is None:
             return
-        # POST list endpoints take the page token in the body, GET ones in the query
-        target = body if body is not None and method.upper() != "GET" else params
-        next_token = data.get("next_page_token")
-        if next_token:
-            if target.get("page_token") == next_token:
-                return  # the server repeated itself: stop rather than loop forever
-            target["page_token"] = next_token
-        elif data.get("has_more"):
-            count = next((len(v) for v in data.values() if isinstance(v, list)), 0)
-            if not count:
-                return
-            target["offset"] = int(target.get("offset", 0)) + count
-        else:
-            return
+        target[step.name] = step.value
 
 
 def paginate(
