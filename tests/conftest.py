@@ -1,5 +1,8 @@
 """Shared test isolation: every test gets its own HOME and no Databricks settings from the machine.
 
+Also opt-in fixtures used by several test files: `memory_keyring` (an in-memory keyring backend) and
+`loopback_only` (fails a test that resolves a non-loopback host name).
+
 The emulator fixtures (`workspace`, `emulator`, `foreign_server`) come from the pytest plugin
 `notebook_tokens.testing.fixtures`, registered through the pytest11 entry point.
 """
@@ -11,7 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
+from tokensupport import MemoryKeyring
 
 _CLEARED = ("NETRC", "PYTHON_KEYRING_BACKEND", "DATABRICKS_RUNTIME_VERSION")
 
@@ -34,3 +39,31 @@ def db_env(emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("DATABRICKS_HOST", emulator.url)
     monkeypatch.setenv("DATABRICKS_TOKEN", emulator.workspace.admin_token)
     yield emulator
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """An in-memory keyring backend: stands in for a desktop keyring, which a headless machine lacks."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """databricks-sdk probes the host it is given: fail the test if anything resolves a non-loopback name."""
+    import socket
+
+    real, attempts = socket.getaddrinfo, []
+
+    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(host) not in ("127.0.0.1", "localhost", "::1"):
+            attempts.append(str(host))
+            raise socket.gaierror(f"test guard: {host} is not loopback")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded)
+    yield
+    assert attempts == [], f"tried to contact {attempts}"

@@ -10,34 +10,20 @@ from typing import Any
 import keyring
 import keyring.backends.fail
 import pytest
+from tokensupport import MemoryKeyring
 
 from notebook_tokens.credentials import Credentials, credentials, is_loopback, normalize_host
 from notebook_tokens.errors import CredentialsNotFoundError, InputError
 from notebook_tokens.redact import Token
 from notebook_tokens.stores import KeyringStore, NetrcStore
 from notebook_tokens.transport import WorkspaceSession
-from tests.test_stores_keyring import MemoryKeyring
 
 PAT = "dapi" + "34" * 16
 HOST = "https://adb-1.2.azuredatabricks.net"
 
 
-@pytest.fixture(autouse=True)
-def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """databricks-sdk probes the host it is given: fail the test if anything resolves a non-loopback name."""
-    import socket
-
-    real, attempts = socket.getaddrinfo, []
-
-    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if str(host) not in ("127.0.0.1", "localhost", "::1"):
-            attempts.append(str(host))
-            raise socket.gaierror(f"test guard: {host} is not loopback")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", guarded)
-    yield
-    assert attempts == [], f"tried to contact {attempts}"
+# databricks-sdk probes the host it is given: every test here fails if it resolves a non-loopback name
+pytestmark = pytest.mark.usefixtures("loopback_only")
 
 
 @pytest.mark.parametrize(
@@ -84,15 +70,6 @@ def test_bad_hosts_say_what_to_write(given: str, message: str) -> None:
 def test_loopback_detection() -> None:
     assert is_loopback("localhost") and is_loopback("127.9.9.9") and is_loopback("[::1]")
     assert not is_loopback("example.com") and not is_loopback("10.0.0.1")
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -277,18 +277,6 @@ def test_panel_shows_the_widget(ip: InteractiveShell) -> None:
     assert any("application/vnd.jupyter.widget-view+json" in o.data for o in captured.outputs)
 
 
-@pytest.fixture
-def memory_keyring() -> Iterator[Any]:
-    """An in-memory keyring backend: stands in for a desktop keyring, which a headless machine lacks."""
-    import keyring
-    from tokensupport import MemoryKeyring
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield keyring.get_keyring()
-    keyring.set_keyring(previous)
-
-
 @pytest.mark.parametrize("kind", ["secret", "keyring", "netrc"])
 def test_each_store_generate_then_dbrest_then_revoke_then_clear_403(
     ip: InteractiveShell, db_env: Any, tmp_path: Path, memory_keyring: Any, kind: str

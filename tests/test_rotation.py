@@ -3,11 +3,9 @@ in the store, no active orphan carrying the rotation marker, and the old token r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 from tokensupport import MemoryKeyring, session_for
 
@@ -19,16 +17,6 @@ from notebook_tokens.tokens import TokenManager
 
 class Died(BaseException):
     """The process 'dies' at a checkpoint: nothing after it runs, no cleanup code catches it."""
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """An in-memory keyring backend: stands in for a desktop keyring, which a headless machine lacks."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def start(emulator: Any, spec: str) -> tuple[TokenManager, Store]:

@@ -7,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 from tokensupport import MemoryKeyring, session_for
 
@@ -36,16 +35,6 @@ def user_session(emulator: Any) -> Iterator[WorkspaceSession]:
 @pytest.fixture
 def manager(user_session: WorkspaceSession) -> TokenManager:
     return TokenManager(user_session)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """An in-memory keyring backend: stands in for a desktop keyring, which a headless machine lacks."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def test_list_marks_the_token_in_use(manager: TokenManager, emulator: Any) -> None:
