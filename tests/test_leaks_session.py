@@ -13,6 +13,7 @@ from typing import Any
 import keyring
 import keyring.backends.null
 import pytest
+from tokensupport import MemoryKeyring
 
 from notebook_tokens.chain import resolve
 from notebook_tokens.credentials import Credentials, _sdk_provider, credentials
@@ -21,7 +22,6 @@ from notebook_tokens.redact import Token
 from notebook_tokens.stores import KeyringStore, NetrcStore, parse_store
 from notebook_tokens.testing import EmulatorServer, FakeWorkspace
 from notebook_tokens.transport import WorkspaceSession, session
-from tests.test_stores_keyring import MemoryKeyring
 
 LOGGERS = ("", "urllib3", "requests", "databricks.sdk", "notebook_tokens")
 

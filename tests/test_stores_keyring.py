@@ -6,37 +6,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import keyring
-import keyring.backend
 import keyring.backends.fail
 import keyring.backends.null
 import pytest
-from keyring.errors import PasswordDeleteError
+from tokensupport import MemoryKeyring
 
 from notebook_tokens.errors import KeyringUnavailableError, StoreError
 from notebook_tokens.redact import Token
 from notebook_tokens.stores import KeyringStore, parse_store
 
 PAT = "dapi" + "cd" * 16
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """Stands in for a desktop keyring (Secret Service, macOS Keychain): a headless machine has none."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.items.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
 
 
 @pytest.fixture
@@ -55,7 +34,7 @@ def test_write_then_read_uses_the_normalised_host_as_user_name(use_backend: Any)
     backend = use_backend(MemoryKeyring())
     store = KeyringStore()
     store.write("adb-1.2.azuredatabricks.net/?o=1", Token(PAT))
-    assert backend.items == {("databricks", "https://adb-1.2.azuredatabricks.net"): PAT}
+    assert backend.passwords == {("databricks", "https://adb-1.2.azuredatabricks.net"): PAT}
     assert store.read("https://ADB-1.2.azuredatabricks.net/") == Token(PAT)
 
 
@@ -64,7 +43,7 @@ def test_service_comes_from_the_spec(use_backend: Any) -> None:
     store = parse_store("keyring:work")
     assert (store.spec, store.description, store.writable) == ("keyring:work", "keyring service work", True)
     store.write("https://h.example", Token(PAT))
-    assert ("work", "https://h.example") in backend.items
+    assert ("work", "https://h.example") in backend.passwords
 
 
 def test_read_of_an_unknown_host_is_none(use_backend: Any) -> None:
@@ -78,7 +57,7 @@ def test_delete_removes_and_tolerates_missing(use_backend: Any) -> None:
     store.write("https://h.example", Token(PAT))
     store.delete("https://h.example")
     store.delete("https://h.example")
-    assert backend.items == {}
+    assert backend.passwords == {}
 
 
 def test_null_backend_write_is_an_error(use_backend: Any) -> None:
