@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from notebook_tokens.errors import CredentialsNotFoundError, InputError
+from notebook_tokens.origins import DEFAULT_PORTS
 from notebook_tokens.redact import Token, redact
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ __all__ = ["SDK_RETRY_TIMEOUT_SECONDS", "Credentials", "credentials", "is_loopba
 
 # databricks-sdk's Config probes the host; its default retry budget blocks for 300 s on an unreachable host.
 SDK_RETRY_TIMEOUT_SECONDS = 1
-_DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
 def normalize_host(host: str) -> str:
@@ -41,7 +41,7 @@ def normalize_host(host: str) -> str:
         text = "https://" + text.lstrip("/")
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS:
+    if scheme not in DEFAULT_PORTS:
         raise InputError(f"The workspace host must start with https:// (got {scheme}://).")
     if "@" in parts.netloc:
         raise InputError(
@@ -56,7 +56,7 @@ def normalize_host(host: str) -> str:
     if not hostname:
         raise InputError(f"{redact(host.strip())} is not a workspace URL: expected https://<host>.")
     netloc = f"[{hostname}]" if ":" in hostname else hostname
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
+    if port is not None and port != DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
     return f"{scheme}://{netloc}"
 

@@ -6,10 +6,19 @@ from urllib.parse import urlsplit
 
 from notebook_tokens.redact import redact
 
-__all__ = ["Origin", "OriginCheck", "has_userinfo", "origin_of", "outside_message", "redirect_message"]
+__all__ = [
+    "DEFAULT_PORTS",
+    "Origin",
+    "OriginCheck",
+    "has_userinfo",
+    "origin_of",
+    "outside_message",
+    "redirect_message",
+]
 
 Origin = tuple[str, str, int]
-_DEFAULT_PORTS = {"https": 443, "http": 80}
+# the schemes a workspace URL may have, and the port each implies when none is written
+DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
 def origin_of(url: str) -> Origin | None:
@@ -20,9 +29,9 @@ def origin_of(url: str) -> Origin | None:
     except ValueError:
         return None
     scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
         return None
-    return scheme, parts.hostname, port or _DEFAULT_PORTS[scheme]
+    return scheme, parts.hostname, port or DEFAULT_PORTS[scheme]
 
 
 def has_userinfo(url: str) -> bool:
