@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from notebook_tokens.pages import Pages
+from notebook_tokens.pages import NextPage, PageCursor, Pages
 from notebook_tokens.render import RequestInfo, RestResult, masked_headers, table_html
 
 PATH = "/api/2.0/clusters/list"
@@ -123,6 +123,25 @@ def test_pages_stop_on_a_repeated_token() -> None:
     pages.add({"x": [1], "next_page_token": "t"})
     assert pages.add({"x": [2], "next_page_token": "t"}) is None
     assert "repeated a page token" in pages.note
+
+
+def test_page_cursor_stops_on_a_token_it_saw_pages_ago() -> None:
+    """The rule iter_pages and --all share: a cycle A, B, A stops, not only an immediate repeat."""
+    cursor = PageCursor()
+    assert cursor.advance({"x": [1], "next_page_token": "a"}) == NextPage("page_token", "a")
+    assert cursor.advance({"x": [2], "next_page_token": "b"}) == NextPage("page_token", "b")
+    assert cursor.advance({"x": [3], "next_page_token": "a"}) is None and cursor.repeated
+
+
+def test_page_cursor_stops_when_the_requested_token_comes_back() -> None:
+    cursor = PageCursor(page_token="a")
+    assert cursor.advance({"x": [1], "next_page_token": "a"}) is None and cursor.repeated
+
+
+def test_page_cursor_counts_the_offset_from_the_callers_start() -> None:
+    cursor = PageCursor(offset="4")
+    assert cursor.advance({"jobs": [1, 2], "has_more": True}) == NextPage("offset", 6)
+    assert cursor.advance({"jobs": [3], "has_more": True}) == NextPage("offset", 7)
 
 
 def test_text_body_is_shown_as_is() -> None:

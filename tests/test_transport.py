@@ -323,6 +323,56 @@ def test_paginate_follows_has_more_with_offset() -> None:
     assert [job["job_id"] for job in jobs] == list(range(10))
 
 
+class _BodyTokenPages:
+    """A POST list endpoint taking page_token in the JSON body; the emulator has none."""
+
+    def __enter__(self) -> str:
+        import http.server
+        import threading
+
+        bodies: list[Any] = []
+        self.bodies = bodies
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                sent = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                bodies.append(sent)
+                page = int(sent.get("page_token", "0"))
+                answer: dict[str, Any] = {"res": [page]}
+                if page < 2:
+                    answer["next_page_token"] = str(page + 1)
+                body = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_iter_pages_of_a_post_sends_the_page_token_in_the_body() -> None:
+    pages = _BodyTokenPages()
+    with pages as url:
+        db = WorkspaceSession(Credentials(url, "t", Token("x" * 12)))
+        items = [r.json()["res"][0] for r in db.iter_pages("POST", "/api/2.0/list", json={"filter": "f"})]
+    assert items == [0, 1, 2]
+    assert pages.bodies == [
+        {"filter": "f"},
+        {"filter": "f", "page_token": "1"},
+        {"filter": "f", "page_token": "2"},
+    ]
+
+
 def test_a_host_with_slash_or_workspace_id_is_normalised(emulator: Any) -> None:
     db = WorkspaceSession(Credentials(emulator.url + "/?o=123", "t", Token(emulator.workspace.admin_token)))
     assert db.host == emulator.url
