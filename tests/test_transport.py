@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -284,93 +287,68 @@ def test_a_host_that_is_no_url_is_refused() -> None:
         WorkspaceSession(Credentials("ftp://h", "t", Token("x" * 12)))
 
 
-class _OffsetPages:
-    """A list endpoint paged by offset/limit with `has_more` (jobs/list 2.0 style): the emulator has none."""
+@contextlib.contextmanager
+def _json_server(answer: Callable[[str, Any], dict[str, Any]]) -> Iterator[str]:
+    """A loopback server for list endpoints the emulator has none of: `answer(path, json body or None)`
+    gives each JSON response."""
+    import http.server
+    import threading
 
-    def __enter__(self) -> str:
-        import http.server
-        import threading
-        from urllib.parse import parse_qs, urlsplit
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self._reply(None)
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                query = parse_qs(urlsplit(self.path).query)
-                offset, limit = int(query.get("offset", ["0"])[0]), int(query.get("limit", ["4"])[0])
-                jobs = [{"job_id": i} for i in range(offset, min(offset + limit, 10))]
-                body = json.dumps({"jobs": jobs, "has_more": offset + limit < 10}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+        def do_POST(self) -> None:
+            self._reply(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
+        def _reply(self, sent: Any) -> None:
+            body = json.dumps(answer(self.path, sent)).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
 
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _jobs_by_offset(path: str, sent: Any) -> dict[str, Any]:
+    """jobs/list 2.0 style: paged by offset/limit with `has_more`."""
+    query = parse_qs(urlsplit(path).query)
+    offset, limit = int(query.get("offset", ["0"])[0]), int(query.get("limit", ["4"])[0])
+    jobs = [{"job_id": i} for i in range(offset, min(offset + limit, 10))]
+    return {"jobs": jobs, "has_more": offset + limit < 10}
 
 
 def test_paginate_follows_has_more_with_offset() -> None:
-    with _OffsetPages() as url:
+    with _json_server(_jobs_by_offset) as url:
         db = WorkspaceSession(Credentials(url, "t", Token("x" * 12)))
         jobs = list(db.paginate("/api/2.0/jobs/list", "jobs", limit=4))
     assert [job["job_id"] for job in jobs] == list(range(10))
 
 
-class _BodyTokenPages:
-    """A POST list endpoint taking page_token in the JSON body; the emulator has none."""
-
-    def __enter__(self) -> str:
-        import http.server
-        import threading
-
-        bodies: list[Any] = []
-        self.bodies = bodies
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                sent = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                bodies.append(sent)
-                page = int(sent.get("page_token", "0"))
-                answer: dict[str, Any] = {"res": [page]}
-                if page < 2:
-                    answer["next_page_token"] = str(page + 1)
-                body = json.dumps(answer).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_iter_pages_of_a_post_sends_the_page_token_in_the_body() -> None:
-    pages = _BodyTokenPages()
-    with pages as url:
+    bodies: list[Any] = []
+
+    def by_body_token(path: str, sent: Any) -> dict[str, Any]:
+        bodies.append(sent)
+        page = int(sent.get("page_token", "0"))
+        return {"res": [page], "next_page_token": str(page + 1)} if page < 2 else {"res": [page]}
+
+    with _json_server(by_body_token) as url:
         db = WorkspaceSession(Credentials(url, "t", Token("x" * 12)))
         items = [r.json()["res"][0] for r in db.iter_pages("POST", "/api/2.0/list", json={"filter": "f"})]
     assert items == [0, 1, 2]
-    assert pages.bodies == [
-        {"filter": "f"},
-        {"filter": "f", "page_token": "1"},
-        {"filter": "f", "page_token": "2"},
-    ]
+    assert bodies == [{"filter": "f"}, {"filter": "f", "page_token": "1"}, {"filter": "f", "page_token": "2"}]
 
 
 def test_a_host_with_slash_or_workspace_id_is_normalised(emulator: Any) -> None:
