@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from notebook_tokens.errors import InputError, LifetimeTooLongError
-from notebook_tokens.redact import PAT_PATTERN
+from notebook_tokens.redact import looks_like_token
 
 __all__ = ["LIFETIME_PRESETS", "STORE_KINDS", "GenerateForm"]
 
@@ -110,7 +110,7 @@ class GenerateForm:
         self.store_spec.placeholder = STORE_KINDS[self.store_kind.value][2]
 
     def _refuse_token(self, field: widgets.Text, name: str) -> None:
-        if PAT_PATTERN.search(field.value):
+        if looks_like_token(field.value):
             field.value = ""  # never leave a pasted token in a widget trait: it would be saved
             raise InputError(f"the {name} looked like a token value and was cleared: never paste tokens here")
 

@@ -14,10 +14,21 @@ from collections.abc import Iterable
 from typing import Any, NoReturn
 from urllib.parse import quote
 
-__all__ = ["PAT_PATTERN", "REDACTED", "Token", "known_tokens", "mask", "redact", "redact_data"]
+__all__ = [
+    "PAT_PATTERN",
+    "REDACTED",
+    "Token",
+    "known_tokens",
+    "looks_like_token",
+    "mask",
+    "redact",
+    "redact_data",
+]
 
 REDACTED = "[REDACTED]"
 PAT_PATTERN = re.compile(r"dapi[0-9a-f]{32}(?:-\d)?")
+# PATs, Databricks OAuth secrets, and JWTs (Azure AD / OAuth access tokens)
+_TOKEN_SHAPES = (PAT_PATTERN, re.compile(r"dose[0-9a-f]{32}"), re.compile(r"eyJ[\w-]{8,}\.[\w-]{8,}\."))
 # Values shorter than this are not redacted by value: "abc" would blank out ordinary text.
 _MIN_REDACT_LENGTH = 8
 
@@ -172,6 +183,15 @@ def redact(text: str, known: Iterable[Token] | None = None) -> str:
     if "dapi" in text:
         text = PAT_PATTERN.sub(REDACTED, text)
     return text
+
+
+def looks_like_token(text: str) -> bool:
+    """True when `text` holds something shaped like a token (PAT, OAuth secret, JWT) or a token value this
+    process has seen, in any of the forms `redact` knows: such text must never be typed where it is saved."""
+    if any(shape.search(text) for shape in _TOKEN_SHAPES):
+        return True
+    pattern = _registry_pattern()
+    return pattern is not None and pattern.search(text) is not None
 
 
 def redact_data(data: Any, known: Iterable[Token] | None = None) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from notebook_tokens.errors import ForeignOriginError, InputError
-from notebook_tokens.redact import PAT_PATTERN
+from notebook_tokens.redact import looks_like_token
 from notebook_tokens.restbody import body_to_params, parse_body, substitute
 
 __all__ = ["METHODS", "RestRequest", "check_origin", "parse_request", "substitute"]
@@ -94,7 +94,7 @@ def _split_path(word: str, host: str | None) -> tuple[str, list[tuple[str, str]]
     elif not word.startswith("/"):
         hint = f"/{word}" if not _METHOD_WORD.fullmatch(word) else "/api/2.0/clusters/list"
         raise InputError(f"the path must start with /: write {hint!r} (relative to the workspace)")
-    if PAT_PATTERN.search(word):
+    if looks_like_token(word):
         raise InputError("the path holds a token value: tokens come from a store, never from cell text")
     parts = urlsplit(word)
     params = parse_qsl(parts.query, keep_blank_values=True)
@@ -125,7 +125,7 @@ def _origin(scheme: str, netloc: str) -> tuple[str, str]:
 
 
 def _add_item(item: str, params: list[tuple[str, str]], headers: dict[str, str]) -> None:
-    if PAT_PATTERN.search(item):
+    if looks_like_token(item):
         raise InputError("an item holds a token value: tokens come from a store, never from cell text")
     if match := _PARAM_ITEM.fullmatch(item):
         params.append((match[1], match[2]))

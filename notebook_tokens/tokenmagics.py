@@ -7,7 +7,6 @@ Errors become `UsageError` here and only here. See `%dbtoken?` / `%dbtoken --hel
 from __future__ import annotations
 
 import argparse
-import re
 import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -18,24 +17,18 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from notebook_tokens import tokenviews
 from notebook_tokens.errors import InputError, NotebookTokensError
 from notebook_tokens.lifetimes import humanize_until
-from notebook_tokens.redact import PAT_PATTERN, redact
+from notebook_tokens.redact import looks_like_token, redact
 
 if TYPE_CHECKING:
     from notebook_tokens.context import NotebookContext
 
 __all__ = ["DbTokenMagics", "build_parser", "looks_like_token"]
 
-# PATs, Databricks OAuth secrets, and JWTs (Azure AD / OAuth access tokens)
-_TOKEN_SHAPES = (PAT_PATTERN, re.compile(r"dose[0-9a-f]{32}"), re.compile(r"eyJ[\w-]{8,}\.[\w-]{8,}\."))
 _LITERAL_REFUSED = (
     "that argument looks like a token, and a magic line is saved in IPython's history (history.sqlite): "
     "it was not used. Enter a token with getpass.getpass() in code, or keep it in a store "
     "(secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH]) and run %dbtoken use SPEC."
 )
-
-
-def looks_like_token(text: str) -> bool:
-    return any(shape.search(text) for shape in _TOKEN_SHAPES)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -124,3 +124,17 @@ def test_redact_finds_the_value_inside_basic_auth_for_any_login(login: str) -> N
     assert blob not in out and REDACTED in out
     decoded_tail = out.split(REDACTED)[-1]
     assert value not in decoded_tail
+
+
+def test_looks_like_token_knows_the_shapes_and_every_value_this_process_has_seen() -> None:
+    """A PAT, an OAuth secret, a JWT, or any token value wrapped in a Token (even one of no known shape)."""
+    from notebook_tokens.redact import looks_like_token
+
+    assert looks_like_token("x dapi" + "a" * 32)
+    assert looks_like_token("dose" + "b" * 32)
+    assert looks_like_token("eyJhbGciOiJSUzI1.eyJzdWIiOiIxMjM0.sig")
+    opaque = "opaque-Oauth-value-" + "Zq9" * 6
+    assert not looks_like_token(f"path/{opaque}")
+    Token(opaque)
+    assert looks_like_token(f"path/{opaque}")
+    assert not looks_like_token("0123456789abcdef" * 4)  # a token ID (SHA-256 hex) is not a secret
