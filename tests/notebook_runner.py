@@ -4,7 +4,8 @@
 the notebook (`store_widget_state=True`), IPython history on (its `history.sqlite` in a temporary
 IPYTHONDIR), HOME / NETRC / the keyring file pointing into a temporary directory, and
 DATABRICKS_HOST / DATABRICKS_TOKEN naming the emulator's admin user, as `make demo` does. The keyring is
-`filekeyring.FileKeyring`, which stands in for a desktop keyring. With `runtime=True` the kernel instead
+`notebook_tokens.testing.filekeyring.FileKeyring`, which stands in for a desktop keyring.
+With `runtime=True` the kernel instead
 gets DATABRICKS_RUNTIME_VERSION and a stand-in `dbutils` (`standin_dbutils`, through an IPython startup
 file) whose notebook context carries the workspace URL and token, and no DATABRICKS_HOST / _TOKEN.
 
@@ -146,8 +147,8 @@ def kernel_env(
         HOME=str(home),
         IPYTHONDIR=str(tmp / "ipython"),
         NETRC=str(home / ".netrc"),
-        PYTHON_KEYRING_BACKEND="filekeyring.FileKeyring",
-        NT_TEST_KEYRING_FILE=str(tmp / "keyring.json"),
+        PYTHON_KEYRING_BACKEND="notebook_tokens.testing.filekeyring.FileKeyring",
+        NOTEBOOK_TOKENS_KEYRING_FILE=str(tmp / "keyring.json"),
         PYTHONPATH=os.pathsep.join(p for p in (str(TESTS), str(REPO), env.get("PYTHONPATH", "")) if p),
         JUPYTER_PLATFORM_DIRS="1",
         PYDEVD_DISABLE_FILE_VALIDATION="1",

@@ -3,7 +3,8 @@
 Reuses the browser fixtures of tests/browser/conftest.py (emulator, JupyterLab on 127.0.0.1, Chromium),
 overriding two of them for this module: the workspace uses the demo seed the notebooks are written for (a
 secret scope "demo", stale and expired tokens), and the server's kernels get the file-based test keyring
-(`filekeyring.FileKeyring`, which stands in for a desktop keyring) and a private NETRC. After *Run All
+(`notebook_tokens.testing.filekeyring.FileKeyring`, which stands in for a desktop keyring)
+and a private NETRC. After *Run All
 Cells* the notebook is saved from the browser; the saved file must show every code cell executed, no error
 output, and no token (widget state included).
 """
@@ -48,8 +49,8 @@ def lab(lab_emulator: EmulatorServer, lab_root: Path, lab_home: Path) -> Iterato
             "DATABRICKS_HOST": lab_emulator.url,
             "DATABRICKS_TOKEN": lab_emulator.workspace.admin_token,
             "NETRC": str(lab_home / ".netrc"),
-            "PYTHON_KEYRING_BACKEND": "filekeyring.FileKeyring",
-            "NT_TEST_KEYRING_FILE": str(lab_home / "keyring.json"),
+            "PYTHON_KEYRING_BACKEND": "notebook_tokens.testing.filekeyring.FileKeyring",
+            "NOTEBOOK_TOKENS_KEYRING_FILE": str(lab_home / "keyring.json"),
             "PYTHONPATH": str(TESTS),
         },
     )
