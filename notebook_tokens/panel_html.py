@@ -7,13 +7,13 @@ One HTML string for a whole table keeps the number of widget models independent 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from html import escape
 from typing import Protocol
 
 from notebook_tokens.redact import redact
+from notebook_tokens.tokenviews import short_id, shown_comment
 
 __all__ = [
     "CSS",
@@ -28,7 +28,6 @@ __all__ = [
 ]
 
 # the bookkeeping marker tokens.py appends to comments (crash recovery); noise to a reader
-_MARKER = re.compile(r"\s*\[nt:[^\]]*\]")
 
 CSS = """<style>
 .nt-panel{font-family:var(--jp-ui-font-family,system-ui,-apple-system,"Segoe UI",sans-serif);
@@ -92,13 +91,9 @@ class TokenRow(Protocol):
     def last_used(self) -> date | None: ...
 
 
-def short_id(token_id: str) -> str:
-    return token_id[:10] + "…" if len(token_id) > 12 else token_id
-
-
-def display_comment(comment: str) -> str:
-    """The comment as a person wrote it: without notebook-tokens' `[nt:…]` marker."""
-    return _MARKER.sub("", comment or "").strip()
+def display_comment(comment: str | None) -> str:
+    """The comment as a person wrote it: without notebook-tokens' `[nt:…]` markers."""
+    return shown_comment(comment or "")
 
 
 def badge(status: str) -> str:
