@@ -16,16 +16,16 @@ if TYPE_CHECKING:
 __all__ = ["iter_pages", "paginate"]
 
 
-def iter_pages(
+def _pages(
     session: WorkspaceSession,
     method: str,
     path: str,
     *,
-    params: dict[str, Any] | None = None,
-    json: dict[str, Any] | None = None,
-    max_pages: int | None = None,
-) -> Iterator[requests.Response]:
-    """Each page's response; ApiError on an error page."""
+    params: dict[str, Any] | None,
+    json: dict[str, Any] | None,
+    max_pages: int | None,
+) -> Iterator[tuple[requests.Response, Any]]:
+    """Each page's response with its decoded JSON, decoded once for both the cursor and the caller."""
     params = dict(params or {})
     body = dict(json) if json is not None else None
     # POST list endpoints take the page token in the body, GET ones in the query
@@ -36,20 +36,37 @@ def iter_pages(
         response = session.request(method, path, params=params or None, json=body)
         if response.status_code >= 400:
             raise api_error(response, session.source)
-        yield response
+        try:
+            data = response.json() if response.content else {}
+        except ValueError:
+            data = None  # not JSON: a single page with nothing to follow
+        yield response, data
         pages += 1
         if max_pages is not None and pages >= max_pages:
             return
-        step = cursor.advance(response.json() if response.content else {})
+        step = cursor.advance(data)
         if step is None:
             return
         target[step.name] = step.value
+
+
+def iter_pages(
+    session: WorkspaceSession,
+    method: str,
+    path: str,
+    *,
+    params: dict[str, Any] | None = None,
+    json: dict[str, Any] | None = None,
+    max_pages: int | None = None,
+) -> Iterator[requests.Response]:
+    """Each page's response; ApiError on an error page."""
+    for response, _ in _pages(session, method, path, params=params, json=json, max_pages=max_pages):
+        yield response
 
 
 def paginate(
     session: WorkspaceSession, path: str, items_key: str, *, max_pages: int | None = None, **params: Any
 ) -> Iterator[Any]:
     """Every item under `items_key` across all pages of a GET."""
-    for response in iter_pages(session, "GET", path, params=params, max_pages=max_pages):
-        data = response.json() if response.content else {}
+    for _, data in _pages(session, "GET", path, params=params, json=None, max_pages=max_pages):
         yield from (data.get(items_key) or []) if isinstance(data, dict) else []
