@@ -145,7 +145,7 @@ def run(quick: bool = False) -> Any:
     for size, (models, build) in python.items():
         section.add(f"{size:>5} tokens: widget models", models, "count")
         section.add(f"{size:>5} tokens: Python build", build * 1000, "ms", 2 if quick else 5)
-    browser = browser_side(1 if quick else 3)
+    browser = browser_side(1 if quick else 5)
     if isinstance(browser, str):
         section.not_measured("browser render", browser)
         render_1000: float | None = None
