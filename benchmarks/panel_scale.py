@@ -141,11 +141,12 @@ def run(quick: bool = False) -> Any:
 
     warnings.simplefilter("ignore")
     section = Section("%dbtoken panel with 10, 100 and 1,000 tokens")
-    python = python_side(2 if quick else 5)
+    python_runs, browser_runs = (2, 1) if quick else (5, 5)
+    python = python_side(python_runs)
     for size, (models, build) in python.items():
         section.add(f"{size:>5} tokens: widget models", models, "count")
-        section.add(f"{size:>5} tokens: Python build", build * 1000, "ms", 2 if quick else 5)
-    browser = browser_side(1 if quick else 5)
+        section.add(f"{size:>5} tokens: Python build", build * 1000, "ms", python_runs)
+    browser = browser_side(browser_runs)
     if isinstance(browser, str):
         section.not_measured("browser render", browser)
         render_1000: float | None = None
@@ -155,7 +156,7 @@ def run(quick: bool = False) -> Any:
                 f"{size:>5} tokens: browser render",
                 render * 1000,
                 "ms",
-                1 if quick else 3,
+                browser_runs,
                 note=f"Shift+Enter to all rows shown: {total * 1000:.0f} ms",
             )
         render_1000 = browser[1000][1] * 1000
