@@ -92,6 +92,14 @@ class Credentials:
 
 
 def _sdk_provider(host: str, profile: str | None) -> tuple[Callable[[], dict[str, str]], str]:
+    # databricks-sdk reads DATABRICKS_TOKEN, DATABRICKS_CLIENT_SECRET, ... from the environment for any host
+    # it is given: credentials meant for the workspace in DATABRICKS_HOST must not be sent to another one.
+    env_host = os.environ.get("DATABRICKS_HOST")
+    if env_host and normalize_host(env_host) != normalize_host(host):
+        raise CredentialsNotFoundError(
+            f"not used: DATABRICKS_HOST names another workspace ({normalize_host(env_host)}), and "
+            f"databricks-sdk would send that workspace's DATABRICKS_* credentials to {host}"
+        )
     from databricks.sdk.core import Config  # lazy: importing databricks.sdk costs about a second
 
     kwargs: dict[str, Any] = {"retry_timeout_seconds": SDK_RETRY_TIMEOUT_SECONDS}

@@ -170,3 +170,18 @@ def test_errors_from_the_chain_never_hold_the_token_in_their_args(canary: str) -
     )
     assert canary not in error
     assert issubclass(NotebookTokensError, Exception)
+
+
+def test_another_host_never_gets_the_environment_workspace_credentials(
+    db_env: Any, foreign_server: Any
+) -> None:
+    """With DATABRICKS_HOST/TOKEN naming the emulator, session(<another host>) finds no credential: the
+    databricks-sdk fallback would otherwise pick DATABRICKS_TOKEN up from the environment and hand it over."""
+    from notebook_tokens.errors import CredentialsNotFoundError
+
+    with pytest.raises(CredentialsNotFoundError) as caught:
+        session(foreign_server.url).get("/api/2.0/clusters/list")
+    message = str(caught.value)
+    assert "databricks-sdk unified auth: not used: DATABRICKS_HOST names another workspace" in message
+    assert db_env.workspace.admin_token not in message
+    assert foreign_server.requests == []
