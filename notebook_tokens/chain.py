@@ -91,9 +91,13 @@ def _from_store(spec: str | Store, host: str | None, environ: Mapping[str, str],
         store.api = WorkspaceSession(bootstrap)  # type: ignore[attr-defined]
     token = store.read(host)
     if token is None:
+        remedy = (
+            f"save one there (%dbtoken generate --store {store.spec})"
+            if store.writable
+            else "it is read only: set it for this workspace"
+        )
         raise CredentialsNotFoundError(
-            f"{store.description} has no token for {host}: save one there "
-            f"(%dbtoken generate --store {store.spec}) or choose another store."
+            f"{store.description} has no token for {host}: {remedy} or choose another store."
         )
     return Credentials(host, store.description, token, store if store.writable else None)
 

@@ -152,6 +152,16 @@ def test_explicit_store_without_a_token_says_how_to_fill_it(isolated_home: Path)
     )
 
 
+def test_explicit_read_only_store_without_a_token_does_not_suggest_writing_to_it() -> None:
+    """`env` cannot be written: the message must not send the user to `%dbtoken generate --store env`."""
+    with pytest.raises(CredentialsNotFoundError) as info:
+        credentials(HOST, store="env", environ={"DATABRICKS_HOST": "https://other.example.com"})
+    assert str(info.value) == (
+        f"env DATABRICKS_TOKEN has no token for {HOST}: it is read only: set it for this workspace "
+        "or choose another store."
+    )
+
+
 def test_explicit_store_without_any_host_says_where_to_put_it() -> None:
     with pytest.raises(
         CredentialsNotFoundError, match=r"^No workspace host for netrc .*: pass host='https://\.\.\.' or set"
