@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
+from notebook_tokens.apierrors import is_not_found
 from notebook_tokens.errors import AdminOnlyError, ApiError, InputError
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def _revoke_one(manager: TokenManager, token_id: str) -> RevokeResult:
     try:
         manager.session.api("DELETE", f"/api/2.0/token-management/tokens/{token_id}")
     except ApiError as error:
-        if error.status == 404 or error.error_code in ("RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"):
+        if is_not_found(error):
             # a retried DELETE whose first try went through, or a token already gone: the goal holds
             return RevokeResult(token_id, True, "already revoked")
         if is_permission_denied(error):

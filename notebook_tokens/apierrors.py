@@ -13,11 +13,12 @@ from notebook_tokens.redact import redact
 if TYPE_CHECKING:
     import requests
 
-__all__ = ["api_error", "hint_for"]
+__all__ = ["api_error", "hint_for", "is_not_found"]
 
 _PRE = re.compile(r"<pre>(.*?)</pre>", re.S | re.I)
 _TAGS = re.compile(r"<[^>]+>")
 _MAX_MESSAGE = 500
+_NOT_FOUND_CODES = frozenset({"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"})
 
 HINT_INVALID_TOKEN = (
     "The token{from_source} is expired, revoked or mistyped: generate a new one "  # noqa: S105 - a message
@@ -77,3 +78,8 @@ def api_error(response: requests.Response, source: str = "") -> ApiError:
     return ApiError(
         response.status_code, code, message, hint_for(response.status_code, code, message, source)
     )
+
+
+def is_not_found(error: ApiError) -> bool:
+    """The thing asked for does not exist (or no longer does): a 404 or a not-found error code."""
+    return error.status == 404 or error.error_code in _NOT_FOUND_CODES

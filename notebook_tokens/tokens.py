@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from notebook_tokens.apierrors import is_not_found
 from notebook_tokens.errors import (
     ApiError,
     InputError,
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["MARKER_PREFIX", "GeneratedToken", "TokenInfo", "TokenManager", "new_marker"]
 
 MARKER_PREFIX = "[nt:"
-_NOT_FOUND_CODES = {"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"}
 
 
 def new_marker() -> str:
@@ -187,7 +187,7 @@ class TokenManager:
         try:
             self.session.api("POST", "/api/2.0/token/delete", json={"token_id": token_id})
         except ApiError as error:
-            if not _is_not_found(error):
+            if not is_not_found(error):
                 raise
             if not missing_ok:
                 raise InputError(
@@ -228,10 +228,6 @@ class TokenManager:
         from notebook_tokens.admin import set_workspace_conf
 
         set_workspace_conf(self, tokens_enabled=tokens_enabled, max_lifetime_days=max_lifetime_days)
-
-
-def _is_not_found(error: ApiError) -> bool:
-    return error.status == 404 or error.error_code in _NOT_FOUND_CODES
 
 
 def _create_error(error: ApiError) -> Exception:
