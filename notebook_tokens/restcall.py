@@ -50,7 +50,8 @@ def call(session: WorkspaceSession, request: RestRequest, options: CallOptions) 
         elapsed += response.elapsed.total_seconds()
         if response.status_code >= 400:
             return _result(response, request, options, session.source)
-        next_params = pages.add(_body(response)[0])
+        body = _body(response)
+        next_params = pages.add(body[0])
         if next_params is None:
             break
         if options.max_pages is not None and pages.count >= options.max_pages:
@@ -61,7 +62,7 @@ def call(session: WorkspaceSession, request: RestRequest, options: CallOptions) 
             options.progress(pages.count, pages.item_count, waited)
         params = next_params
     merged = pages.finish()
-    result = _result(response, request, options)
+    result = _result(response, request, options, body=body)  # the last page, already decoded
     return replace(
         result,
         data=merged,
@@ -104,7 +105,12 @@ def _body(response: requests.Response) -> tuple[Any, bool]:
 
 
 def _result(
-    response: requests.Response, request: RestRequest, options: CallOptions, source: str = ""
+    response: requests.Response,
+    request: RestRequest,
+    options: CallOptions,
+    source: str = "",
+    *,
+    body: tuple[Any, bool] | None = None,
 ) -> RestResult:
     sent = response.request
     info = RequestInfo(
@@ -112,7 +118,7 @@ def _result(
         redact(sent.url or request.path),
         masked_headers(sent.headers.items()),
     )
-    data, is_json = _body(response)
+    data, is_json = _body(response) if body is None else body
     result = RestResult(
         status_code=response.status_code,
         reason=response.reason or "",
