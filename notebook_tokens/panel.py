@@ -194,7 +194,8 @@ class TokenPanel:
         )
 
     def ask_revoke(self) -> None:
-        chosen = [info for info in self._infos if info.token_id in set(self.picker.value)]
+        picked = set(self.picker.value)
+        chosen = [info for info in self._infos if info.token_id in picked]
         if not chosen:
             self.runner.say("warn", "Select one or more tokens in the list first.")
             return

@@ -149,7 +149,8 @@ class AdminTab:
 
     # -- bulk revoke ------------------------------------------------------------------------------
     def ask_revoke(self) -> None:
-        chosen = [info for info in self._infos if info.token_id in set(self.picker.value)]
+        picked = set(self.picker.value)
+        chosen = [info for info in self._infos if info.token_id in picked]
         if not chosen:
             self.runner.say("warn", "Select tokens in the list first (or Select all shown).")
             return
