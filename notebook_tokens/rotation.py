@@ -88,13 +88,13 @@ def _read(store: Store, host: str) -> Token | None:
         return None
 
 
-def _repair(manager: TokenManager, store: Store, key: str) -> list[str]:
-    """Undo or finish what an interrupted rotation of `store` left behind; returns revoked ids."""
-    host = manager.session.host
-    stored = _read(store, host)
+def _repair(manager: TokenManager, store: Store, key: str, stored: Token | None) -> list[str]:
+    """Undo or finish what an interrupted rotation of `store` (which holds `stored`) left behind; returns
+    revoked ids."""
     current = manager.session.credentials.token
     keep = {t.token_id for t in (stored, current) if t is not None}
-    items = [item for item in manager._raw_list() if _marks(str(item.get("comment") or ""), key) is not None]
+    listed = manager._raw_list()
+    items = [item for item in listed if _marks(str(item.get("comment") or ""), key) is not None]
     revoked = []
     for item in items:
         if item["token_id"] not in keep:  # created, but never made it into the store
@@ -107,9 +107,9 @@ def _repair(manager: TokenManager, store: Store, key: str) -> list[str]:
     if current is None or current.token_id != stored.token_id:
         manager.session.use(_credentials_for(manager, stored, store))
     replaced = _marks(str(stored_item.get("comment") or ""), key) or ""
-    for item in manager._raw_list() if replaced else []:
+    for item in listed if replaced else []:
         token_id = str(item["token_id"])
-        if token_id.startswith(replaced) and token_id != stored.token_id:
+        if token_id.startswith(replaced) and token_id != stored.token_id and token_id not in revoked:
             manager.revoke(token_id, missing_ok=True)
             revoked.append(token_id)
     return revoked
@@ -135,14 +135,15 @@ def rotate(
     if session.credentials.token is None:
         raise InputError(f"{session.credentials.source} is not a personal access token: nothing to rotate")
     key = store_key(target, session.host)
-    repaired = _repair(manager, target, key)
-    old = session.credentials.token
     previous = _read(target, session.host)
-    delta = parse_lifetime(lifetime) if lifetime is not None else DEFAULT_LIFETIME
+    repaired = _repair(manager, target, key, previous)
+    old = session.credentials.token
+    delta = parse_lifetime(lifetime) if lifetime is not None else None
+    conf = manager.workspace_conf()
     if lifetime is None:
-        limit = manager.workspace_conf().max_lifetime_days
+        limit = conf.max_lifetime_days
         delta = min(DEFAULT_LIFETIME, timedelta(days=limit)) if limit else DEFAULT_LIFETIME
-    manager.check_lifetime(delta)
+    manager.check_lifetime(delta, conf)
     marker = f"[nt:rot:{key}:{uuid.uuid4().hex[:8]}:{old.token_id[:12]}]"
     new, info = manager.create(comment, delta, marker=marker)
     step("created")

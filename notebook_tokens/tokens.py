@@ -82,9 +82,11 @@ class TokenManager:
         return any(str(group.get("display", "")) == "admins" for group in groups)
 
     # -- generate ---------------------------------------------------------------------------------
-    def check_lifetime(self, lifetime: timedelta | None) -> WorkspaceConf:
-        """Refuse before calling what the workspace would refuse: tokens disabled, lifetime too long."""
-        conf = self.workspace_conf()
+    def check_lifetime(self, lifetime: timedelta | None, conf: WorkspaceConf | None = None) -> WorkspaceConf:
+        """Refuse before calling what the workspace would refuse: tokens disabled, lifetime too long.
+        `conf` is the workspace's settings when the caller has just read them."""
+        if conf is None:
+            conf = self.workspace_conf()
         if not conf.tokens_enabled:
             raise TokensDisabledError(
                 "personal access tokens are disabled in this workspace: an administrator must enable it "
