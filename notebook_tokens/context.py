@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from traitlets import Bool, Float, Int, Unicode
@@ -97,6 +99,19 @@ class NotebookContext:
                 self._session_key = key
                 self._manager = None
             return self._session
+
+    @contextmanager
+    def call_session(
+        self, *, store: str | None = None, profile: str | None = None, host: str | None = None
+    ) -> Iterator[WorkspaceSession]:
+        """`session()` for one call. A one-off session (made for overrides) is closed afterwards: its auth
+        refers back to it, so otherwise its sockets stay open until the cyclic garbage collector runs."""
+        session = self.session(store=store, profile=profile, host=host)
+        try:
+            yield session
+        finally:
+            if session is not self._session:
+                session.close()
 
     def use(self, spec: str) -> Credentials:
         """Make `spec` (a store spec or `profile:NAME`) the default credential of this notebook."""

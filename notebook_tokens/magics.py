@@ -28,8 +28,6 @@ from notebook_tokens.redact import redact
 if TYPE_CHECKING:
     from notebook_tokens.context import NotebookContext
     from notebook_tokens.render import RestResult
-    from notebook_tokens.restcell import RestRequest
-    from notebook_tokens.transport import WorkspaceSession
 
 __all__ = ["DbRestMagics"]
 
@@ -88,28 +86,23 @@ class DbRestMagics(Magics):
 
     def _run(self, line: str, cell: str | None) -> RestResult:
         from notebook_tokens import restcall
+        from notebook_tokens.restcell import parse_request
 
         args = self._parse_line(line)
         finder = _compile_extract(args.extract)
         _check_options(args)
-        session, request = self._prepare(args, cell)
+        namespace = self._ip.user_ns
+        request = parse_request(args.request, cell, namespace)  # every input check before any session
         progress = None if args.quiet else _Progress()
         all_pages = args.all_pages or args.max_pages is not None  # --max-pages alone means --all
         options = restcall.CallOptions(all_pages, args.max_pages, args.timeout, args.table, progress)
-        result = restcall.call(session, request, options)
+        with self.context.call_session(store=args.store, profile=args.profile, host=args.host) as session:
+            if not request.path.startswith("/"):  # an absolute URL: only the workspace's own origin
+                request = parse_request(args.request, cell, namespace, host=session.host)
+            result = restcall.call(session, request, options)
         if progress is not None:
             progress.done(result.pages, result.elapsed.total_seconds())
         return self._finish(args, result, finder)
-
-    def _prepare(self, args: Any, cell: str | None) -> tuple[WorkspaceSession, RestRequest]:
-        from notebook_tokens.restcell import parse_request
-
-        namespace = self._ip.user_ns
-        request = parse_request(args.request, cell, namespace)  # every input check before any session
-        session = self.context.session(store=args.store, profile=args.profile, host=args.host)
-        if not request.path.startswith("/"):  # an absolute URL: only the workspace's own origin
-            request = parse_request(args.request, cell, namespace, host=session.host)
-        return session, request
 
     def _finish(self, args: Any, result: RestResult, finder: Any) -> RestResult:
         if args.verbose and not args.quiet:

@@ -185,6 +185,23 @@ def test_same_origin_absolute_url_is_accepted(ip: InteractiveShell, db_env: Any)
     assert value.ok
 
 
+def test_a_host_override_session_is_closed_after_the_call_and_the_default_kept(
+    ip: InteractiveShell, db_env: Any
+) -> None:
+    """The one-off session of --store / --profile / --host holds no open connection once the call is over."""
+    from notebook_tokens.extension import get_context
+
+    context = get_context(ip)
+    with context.call_session(host=db_env.url) as one_off:
+        one_off.api("GET", "/api/2.0/clusters/list")
+        pools = one_off.get_adapter(db_env.url).poolmanager.pools
+        assert len(pools) == 1
+    assert len(pools) == 0
+    with context.call_session() as default:
+        pass
+    assert default is context.session()
+
+
 def test_help_has_examples(ip: InteractiveShell) -> None:
     doc = ip.find_line_magic("dbrest").__doc__
     assert "%%dbrest POST /api/2.0/clusters/start" in doc and "--all" in doc and "--max-pages N" in doc
