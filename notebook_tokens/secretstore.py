@@ -66,11 +66,10 @@ class SecretStore:
         except ApiError as exc:
             if exc.error_code == "RESOURCE_DOES_NOT_EXIST" or exc.status == 404:
                 return None
+            status = f"{exc.status} {exc.error_code}".strip()
             raise SecretsApiError(
                 f"The workspace refused to return {self.description} through the Secrets API "
-                f"({exc.status} {exc.error_code or ''}: {exc.message}). {OUTSIDE_NOTEBOOK_HELP}".replace(
-                    " :", ":"
-                )
+                f"({status}: {exc.message}). {OUTSIDE_NOTEBOOK_HELP}"
             ) from None
         try:
             value = base64.b64decode(str(answer.get("value", "")), validate=True).decode("utf-8").strip()
