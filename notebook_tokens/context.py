@@ -129,9 +129,11 @@ class NotebookContext:
         from notebook_tokens.tokens import TokenManager
 
         session = self.session()
+        expiring_days = int(self.config.expiry_warning_days)
         with self._lock:
-            if self._manager is None:
-                self._manager = TokenManager(session, expiring_days=int(self.config.expiry_warning_days))
+            # rebuilt when %config changes expiry_warning_days: the manager is made once per session otherwise
+            if self._manager is None or self._manager.expiring_days != expiring_days:
+                self._manager = TokenManager(session, expiring_days=expiring_days)
             return self._manager
 
     def close(self) -> None:

@@ -250,6 +250,16 @@ def test_redact_off_and_on(ip: InteractiveShell) -> None:
     assert get_context(ip).config.redact is True
 
 
+def test_a_changed_expiry_warning_applies_to_the_next_command(ip: InteractiveShell) -> None:
+    """`NotebookTokens.expiry_warning_days` changed after a first %dbtoken is not ignored."""
+    from notebook_tokens.extension import get_context
+
+    context = get_context(ip)
+    assert context.manager().expiring_days == 7
+    context.config.expiry_warning_days = 30  # what %config does (without leaving it in the shell's config)
+    assert context.manager().expiring_days == 30
+
+
 def test_conf_shows_the_settings_and_admins_change_them(ip: InteractiveShell, db_env: Any) -> None:
     text, _ = dbtoken(ip, "conf --max-days 30")
     assert "enabled" in text and "30 days" in text
