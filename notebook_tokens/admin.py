@@ -80,7 +80,7 @@ def admin_list(
     except ApiError as error:
         raise _admins_only(error, "listing everyone's tokens") from error
     now = now or datetime.now(timezone.utc)
-    infos = [manager.info(item) for item in answer.get("token_infos") or []]
+    infos = manager.infos(answer.get("token_infos") or [])
     if user:
         infos = [info for info in infos if info.created_by in (None, user)]
     if expired is not None:

@@ -61,7 +61,14 @@ class TokenManager:
         return token.token_id if token is not None else None
 
     def info(self, data: dict[str, Any]) -> TokenInfo:
-        return TokenInfo.from_api(data, in_use_id=self.current_token_id(), expiring_days=self.expiring_days)
+        return self.infos([data])[0]
+
+    def infos(self, items: Iterable[dict[str, Any]]) -> builtins.list[TokenInfo]:
+        """TokenInfo of each API item; the session's token id (a SHA-256) is computed once for all."""
+        in_use_id = self.current_token_id()
+        return [
+            TokenInfo.from_api(item, in_use_id=in_use_id, expiring_days=self.expiring_days) for item in items
+        ]
 
     def _raw_list(self) -> builtins.list[dict[str, Any]]:
         answer = self.session.api("GET", "/api/2.0/token/list")
@@ -69,8 +76,7 @@ class TokenManager:
 
     def list(self) -> builtins.list[TokenInfo]:
         """The user's tokens, creation ascending; `in_use` marks the token this session sends."""
-        infos = [self.info(item) for item in self._raw_list()]
-        return sorted(infos, key=lambda info: (info.created, info.token_id))
+        return sorted(self.infos(self._raw_list()), key=lambda info: (info.created, info.token_id))
 
     def me(self) -> dict[str, Any]:
         """SCIM Me of the session's user."""
