@@ -174,7 +174,7 @@ class TokenPanel:
         try:
             comment, lifetime, spec = self.form.values()
         except Exception as exc:  # an InputError from the form: shown, nothing sent
-            self.runner.say("error", str(exc))
+            self.runner.say("error", describe_error(exc))
             return
         self.runner.run(
             "Generating a token",
