@@ -27,8 +27,6 @@ __all__ = [
     "table_html",
 ]
 
-# the bookkeeping marker tokens.py appends to comments (crash recovery); noise to a reader
-
 CSS = """<style>
 .nt-panel{font-family:var(--jp-ui-font-family,system-ui,-apple-system,"Segoe UI",sans-serif);
   font-size:13px;line-height:1.45;color:var(--jp-ui-font-color1,#1f272d)}
