@@ -30,10 +30,6 @@ def _require_admin(user: User, what: str) -> None:
         raise permission_denied(f"Only Admins can access {what}.")
 
 
-def _tokens_enabled(ws: FakeWorkspace) -> bool:
-    return ws.conf.get("enableTokensConfig", "true").lower() != "false"
-
-
 def _max_lifetime_days(ws: FakeWorkspace) -> int:
     raw = ws.conf.get("maxTokenLifetimeDays", "0") or "0"
     return int(raw)
@@ -49,8 +45,6 @@ def create(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
     data = parse_body(call.body)
     comment = opt_str(data, "comment") or ""
     lifetime = opt_int(data, "lifetime_seconds")
-    if not _tokens_enabled(ws):
-        raise permission_denied("Personal access tokens are disabled for this workspace.")
     if lifetime is not None and lifetime <= 0:
         raise bad_request(
             f"Invalid lifetime_seconds: {lifetime}. The token lifetime must be a positive number."
