@@ -19,6 +19,13 @@ REDACTED_LOGGERS = (
     "urllib3.util.retry",
     "requests",
     "databricks.sdk",
+    # a logger's filters do not see records propagated up from its children, so the SDK modules that log
+    # under their own name (getLogger(__name__)) are listed one by one
+    "databricks.sdk.oauth",
+    "databricks.sdk.oidc",
+    "databricks.sdk.retries",
+    "databricks.sdk.mixins.files",
+    "databricks.sdk.mixins.files_utils",
     "notebook_tokens",
     "notebook_tokens.transport",
 )
