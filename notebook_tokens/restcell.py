@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from notebook_tokens.errors import ForeignOriginError, InputError
+from notebook_tokens.origins import origin_of
 from notebook_tokens.redact import looks_like_token
 from notebook_tokens.restbody import body_to_params, parse_body, substitute
 
@@ -106,7 +107,8 @@ def _split_path(word: str, host: str | None) -> tuple[str, list[tuple[str, str]]
 def check_origin(url: str, host: str) -> str:
     """The path part of `url` when it is on `host`'s origin; `ForeignOriginError` otherwise."""
     target, workspace = urlsplit(url), urlsplit(host)
-    if _origin(target.scheme, target.netloc) != _origin(workspace.scheme, workspace.netloc):
+    expected = origin_of(host)
+    if expected is None or origin_of(url) != expected:
         raise ForeignOriginError(
             f"{target.scheme}://{target.netloc} is not this workspace "
             f"({workspace.scheme}://{workspace.netloc}): "
@@ -114,14 +116,6 @@ def check_origin(url: str, host: str) -> str:
             "or --host to call another workspace."
         )
     return (target.path or "/") + (f"?{target.query}" if target.query else "")
-
-
-def _origin(scheme: str, netloc: str) -> tuple[str, str]:
-    scheme, netloc = scheme.lower(), netloc.lower().rsplit("@", 1)[-1]
-    default = {"http": ":80", "https": ":443"}.get(scheme)
-    if default and netloc.endswith(default):
-        netloc = netloc[: -len(default)]
-    return scheme, netloc
 
 
 def _add_item(item: str, params: list[tuple[str, str]], headers: dict[str, str]) -> None:

@@ -82,6 +82,23 @@ def test_foreign_absolute_url_is_refused() -> None:
         parse_request(["GET", "https://evil.example.com/api/2.0/clusters/list"], host=HOST)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://adb-1.2.azuredatabricks.net.evil.example.com/api",
+        "https://adb-1.2.azuredatabricks.net@evil.example.com/api",
+        "https://adb-1.2.azuredatabricks.net:8443/api",
+    ],
+)
+def test_lookalikes_of_the_workspace_are_foreign(url: str) -> None:
+    with pytest.raises(ForeignOriginError):
+        parse_request(["GET", url], host=HOST)
+
+
+def test_the_workspace_in_upper_case_is_the_same_origin() -> None:
+    assert parse_request(["GET", f"{HOST.upper()}/api/x"], host=HOST).path == "/api/x"
+
+
 def test_http_to_an_https_workspace_is_foreign() -> None:
     with pytest.raises(ForeignOriginError):
         parse_request(["GET", "http://adb-1.2.azuredatabricks.net/api"], host=HOST)
