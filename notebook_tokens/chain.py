@@ -9,6 +9,7 @@ from notebook_tokens.credentials import Credentials, _sdk_provider, normalize_ho
 from notebook_tokens.errors import CredentialsNotFoundError, InputError, KeyringUnavailableError, StoreError
 from notebook_tokens.nbcontext import context_credentials, find_dbutils, notebook_context
 from notebook_tokens.redact import redact
+from notebook_tokens.secretstore import SecretStore
 from notebook_tokens.stores import (
     EnvStore,
     KeyringStore,
@@ -78,7 +79,7 @@ def _from_store(spec: str | Store, host: str | None, environ: Mapping[str, str],
         raise CredentialsNotFoundError(
             f"No workspace host for {store.description}: pass host='https://...' or set DATABRICKS_HOST."
         )
-    if store.spec.startswith("secret:") and dbutils is None and getattr(store, "api", None) is None:
+    if isinstance(store, SecretStore) and dbutils is None and store.api is None:
         from notebook_tokens.transport import WorkspaceSession
 
         try:
@@ -88,7 +89,7 @@ def _from_store(spec: str | Store, host: str | None, environ: Mapping[str, str],
                 f"Reading {store.description} outside a notebook needs another credential for {host} first.",
                 exc.tried,
             ) from None
-        store.api = WorkspaceSession(bootstrap)  # type: ignore[attr-defined]
+        store.api = WorkspaceSession(bootstrap)
     token = store.read(host)
     if token is None:
         remedy = (
@@ -163,7 +164,8 @@ def resolve(
         tried.append((f"secret scope {secret_spec}", "readable only inside a Databricks notebook (dbutils)"))
     else:
         stores.append((f"secret scope {secret_spec}", None, "secret:" + secret_spec))
-    stores.append(("keyring service databricks", KeyringStore(), ""))
+    keyring_store = KeyringStore()
+    stores.append((keyring_store.description, keyring_store, ""))
     netrc_store = NetrcStore(environ=environ)
     stores.append((netrc_store.description, netrc_store, ""))
     for label, candidate, spec in stores:
