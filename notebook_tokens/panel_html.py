@@ -90,7 +90,7 @@ class TokenRow(Protocol):
 
 
 def display_comment(comment: str | None) -> str:
-    """The comment as a person wrote it: without notebook-tokens' `[nt:…]` markers."""
+    """`shown_comment` of a comment that may be missing."""
     return shown_comment(comment or "")
 
 
@@ -119,7 +119,7 @@ def table_html(rows: Sequence[TokenRow], *, admin: bool = False, empty: str = "N
         cells = [
             f'<td class="nt-id" title="{escape(row.token_id)}">{escape(short_id(row.token_id))}{tag}</td>',
             f'<td class="nt-comment" title="{escape(redact(row.comment or ""))}">'
-            f"{escape(redact(display_comment(row.comment)))}</td>",
+            f"{escape(display_comment(row.comment))}</td>",
             f"<td>{_when(row.created)}</td>",
             f"<td>{_when(row.expires)}</td>",
             f"<td>{badge(row.status)}</td>",

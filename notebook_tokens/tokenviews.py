@@ -1,7 +1,8 @@
 """HTML and text views of tokens: the Access Tokens table, the status card, bulk-revoke results.
 
 Pure: imports neither IPython, ipywidgets, requests nor os.environ. Every value goes through
-`html.escape`; nothing here ever sees a token value (only `TokenInfo`s and masked strings).
+`html.escape`; nothing here ever sees a token value (only `TokenInfo`s and masked strings), except
+one pasted into a comment, which `shown_comment` redacts.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from html import escape
 from typing import TYPE_CHECKING, Protocol
 
 from notebook_tokens.lifetimes import humanize_until
+from notebook_tokens.redact import redact
 
 if TYPE_CHECKING:
     from notebook_tokens.tokeninfo import TokenInfo
@@ -50,8 +52,10 @@ class _Result(Protocol):
 
 
 def shown_comment(comment: str) -> str:
-    """The comment without our `[nt:…]` create/rotation markers (they are bookkeeping, not the user's)."""
-    return _MARKER.sub("", comment).strip()
+    """The comment without our `[nt:…]` create/rotation markers (they are bookkeeping, not the user's),
+    redacted: a token pasted into a comment must not reach a widget trait or a confirmation prompt, which
+    the output hooks do not see."""
+    return redact(_MARKER.sub("", comment).strip())
 
 
 def short_id(token_id: str) -> str:

@@ -159,6 +159,19 @@ def test_revoke_answer_no_keeps_the_token(ip: InteractiveShell, db_env: Any) -> 
     assert "Nothing revoked" in text and token_id in ws.token_ids()
 
 
+def test_revoke_question_shows_a_token_pasted_into_the_comment_redacted(
+    ip: InteractiveShell, db_env: Any
+) -> None:
+    """The y/N prompt goes to the front end as an input request, which no output hook sees."""
+    ws = db_env.workspace
+    leaked = "dapi" + "cd" * 16
+    _, token_id = ws.issue_token(ws.admin_user_name, comment=f"copy of {leaked}")
+    asked: list[str] = []
+    magics(ip).ask = lambda question: asked.append(question) or "n"
+    dbtoken(ip, f"revoke {token_id}")
+    assert asked and "copy of" in asked[0] and leaked not in asked[0]
+
+
 def test_revoke_in_a_kernel_that_cannot_ask_says_pass_yes(ip: InteractiveShell, db_env: Any) -> None:
     """A kernel with allow_stdin=False raises StdinNotImplementedError from input(): stood in here."""
     ws = db_env.workspace

@@ -381,3 +381,22 @@ def test_a_rotation_whose_store_write_fails_keeps_the_old_token(
     assert "nt-status error" in status(panel)
     assert emulator.workspace.is_token_active(emulator.workspace.admin_token)
     assert emulator.workspace.admin_token[-4:] in panel.header.value
+
+
+def test_a_token_value_pasted_into_a_comment_reaches_no_widget_trait(
+    manager: TokenManager, emulator: Any
+) -> None:
+    """Table, row picker labels and revoke question (both tabs) show such a comment redacted."""
+    leaked = "dapi" + "ab" * 16
+    emulator.workspace.issue_token("admin@example.com", comment=f"copy of {leaked}")
+    panel = TokenPanel(manager, background=False)
+    panel.picker.value = tuple(info.token_id for info in panel.infos)
+    panel.ask_revoke()
+    admin = panel.admin
+    admin.refresh()
+    admin.picker.value = tuple(info.token_id for info in admin._infos)
+    admin.ask_revoke()
+    labels = [label for picker in (panel.picker, admin.picker) for label, _ in picker.options]
+    shown = [panel.table.value, panel.confirm.message.value, admin.table.value, admin.confirm.message.value]
+    assert any("copy of" in label for label in labels)
+    assert not any(leaked in text for text in labels + shown)
