@@ -75,10 +75,15 @@ def works(manager: TokenManager, token: Token, store: Store) -> str | None:
     try:
         probe.api("GET", "/api/2.0/preview/scim/v2/Me")
     except (NotebookTokensError, OSError) as error:
-        return str(error).splitlines()[0]
+        return _first_line(error)
     finally:
         probe.close()
     return None
+
+
+def _first_line(error: BaseException) -> str:
+    # an OSError from requests (ChunkedEncodingError(), ...) may have no message at all
+    return (str(error).splitlines() or [type(error).__name__])[0]
 
 
 def _read(store: Store, host: str) -> Token | None:
@@ -169,7 +174,7 @@ def rotate(
         manager.revoke(old.token_id, missing_ok=True)
     except (NotebookTokensError, OSError) as error:
         warning = (f"the new token is stored and in use, but revoking the old token {old.token_id} failed "
-                   f"({str(error).splitlines()[0]}): revoke it with %dbtoken revoke {old.token_id}, or run "
+                   f"({_first_line(error)}): revoke it with %dbtoken revoke {old.token_id}, or run "
                    "%dbtoken rotate again")
     return RotationResult(new_id=info.token_id, old_id=old.token_id, stored_in=target.description,
                           token=new, repaired=tuple(repaired), warning=warning)
