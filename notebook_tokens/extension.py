@@ -9,7 +9,7 @@ from typing import Any
 
 from notebook_tokens.context import NotebookContext
 
-_MAGIC_NAMES = {"line": ("dbrest", "dbtoken"), "cell": ("dbrest",)}
+_MAGICS_CLASSES = ("DbRestMagics", "DbTokenMagics")
 _ATTRIBUTE = "_notebook_tokens_context"
 
 
@@ -47,11 +47,12 @@ def unload(shell: Any) -> None:
     cellform.uninstall(shell)
     outputs.uninstall(shell)
     magics = shell.magics_manager.magics
-    for kind, names in _MAGIC_NAMES.items():
-        for name in names:
-            magics[kind].pop(name, None)
-    shell.magics_manager.registry.pop("DbRestMagics", None)
-    shell.magics_manager.registry.pop("DbTokenMagics", None)
+    for class_name in _MAGICS_CLASSES:
+        instance = shell.magics_manager.registry.pop(class_name, None)
+        # the names each class registered (@magics_class records them), so a new magic needs no list here
+        for kind, names in getattr(instance, "magics", {}).items():
+            for name in names:
+                magics[kind].pop(name, None)
     if context.config in shell.configurables:
         shell.configurables.remove(context.config)
     context.close()

@@ -211,6 +211,7 @@ def test_unload_removes_magic_and_transformer(shell: InteractiveShell, db_env: A
     shell.run_line_magic("load_ext", "notebook_tokens")
     shell.run_line_magic("unload_ext", "notebook_tokens")
     assert shell.find_line_magic("dbrest") is None
+    assert shell.find_cell_magic("dbrest") is None and shell.find_line_magic("dbtoken") is None
     assert not any("empty_dbrest_cell" in repr(t) for t in shell.input_transformers_cleanup)
     with pytest.raises(UsageError, match="Cell magic `%%dbrest` not found"):  # not rewritten any more
         run(shell, "%%dbrest GET /api/2.0/clusters/list\n")
