@@ -35,6 +35,11 @@ __all__ = ["DEFAULT_TIMEOUT", "WorkspaceAuth", "WorkspaceSession", "api_error", 
 logger = logging.getLogger(__name__)
 logredact.install()
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 60.0)
+# requests.Session.request's parameters after `url`, in order: positional ones are named before checking
+_REQUEST_ARGS = (
+    "params", "data", "headers", "cookies", "files", "auth", "timeout", "allow_redirects", "proxies", "hooks",
+    "stream", "verify", "cert", "json",
+)
 
 
 class WorkspaceAuth(AuthBase):
@@ -137,11 +142,17 @@ class WorkspaceSession(requests.Session):
             absolute = urljoin(self.host + "/", text)
         if not self._is_ours(absolute):
             raise ForeignOriginError(self._outside_message(absolute))
+        if len(args) > len(_REQUEST_ARGS):
+            raise TypeError(f"request() takes at most {len(_REQUEST_ARGS) + 2} positional arguments")
+        for name, value in zip(_REQUEST_ARGS, args, strict=False):  # usually fewer args than names
+            if name in kwargs:
+                raise TypeError(f"request() got multiple values for argument {name!r}")
+            kwargs[name] = value
         if kwargs.get("auth") is not None:
             raise InputError("auth= is not accepted: the session adds the workspace credentials itself.")
-        if kwargs.get("timeout") is None and len(args) < 8:
+        if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout
-        return super().request(method, absolute, *args, **kwargs)
+        return super().request(method, absolute, **kwargs)
 
     def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
         """On a redirect: drop every credential, then re-add ours only when the target is our origin."""

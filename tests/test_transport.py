@@ -161,6 +161,15 @@ def test_auth_argument_is_refused(emulator: Any) -> None:
         make(emulator).get("/api/2.0/token/list", auth=("token", "x"))
 
 
+def test_positional_auth_and_timeout_get_the_same_rules_as_keywords(emulator: Any) -> None:
+    """request()'s positional auth is refused and a positional timeout is honoured, not a TypeError."""
+    db = make(emulator)
+    with pytest.raises(InputError, match="auth= is not accepted"):
+        db.request("GET", "/api/2.0/token/list", None, None, None, None, None, ("token", "x"))
+    response = db.request("GET", "/api/2.0/token/list", None, None, None, None, None, None, (5.0, 5.0))
+    assert response.status_code == 200
+
+
 def test_foreign_url_error_says_what_to_use(emulator: Any, foreign_server: Any) -> None:
     with pytest.raises(ForeignOriginError) as info:
         make(emulator).get(foreign_server.url + "/x")
