@@ -40,7 +40,15 @@ class RedactingFilter(logging.Filter):
         except Exception:  # a broken record: let logging report it as usual
             return True
         record.msg, record.args = redact(message), None
+        if record.exc_info and not record.exc_text:
+            # handlers format a traceback only when exc_text is unset: fill it in, redacted
+            record.exc_text = redact(_FORMATTER.formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
+
+
+_FORMATTER = logging.Formatter()
 
 
 _FILTER = RedactingFilter()

@@ -34,3 +34,16 @@ def test_sdk_modules_logging_under_their_own_name_are_redacted(
     logging.getLogger(name).warning("Tried to refresh token asynchronously, but failed: %s", canary)
     assert caplog.records
     assert canary not in caplog.text
+
+
+def test_a_pat_in_a_logged_exception_is_redacted(caplog: pytest.LogCaptureFixture) -> None:
+    """exc_info tracebacks are formatted by the handler later: the filter hands it a redacted one."""
+    logredact.install()
+    canary = "dapi" + secrets.token_hex(16)
+    caplog.set_level(logging.DEBUG, logger="urllib3.connectionpool")
+    try:
+        raise ValueError(f"bad header {canary}")
+    except ValueError:
+        logging.getLogger("urllib3.connectionpool").debug("Failed to parse headers", exc_info=True)
+    assert "ValueError: bad header" in caplog.text
+    assert canary not in caplog.text
