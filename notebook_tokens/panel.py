@@ -105,7 +105,7 @@ class TokenPanel:
     # -- loading ----------------------------------------------------------------------------------
     def _load_all(self) -> tuple[dict[str, Any], bool, Any, list[TokenInfo], str]:
         me = self.manager.me()
-        admin = self.manager.is_admin()
+        admin = self.manager.is_admin(me)
         conf = self.manager.workspace_conf()
         try:  # with tokens disabled the list is refused, yet an admin needs the panel to enable them
             return me, admin, conf, self.manager.list(), ""

@@ -38,7 +38,7 @@ def status_card(manager: TokenManager) -> StatusCard:
     session = manager.session
     token = session.credentials.token
     me = manager.me()
-    admin = any(str(group.get("display", "")) == "admins" for group in me.get("groups") or [])
+    admin = manager.is_admin(me)
     mine: TokenInfo | None = None
     notes: list[str] = []
     if token is not None:

@@ -83,8 +83,9 @@ class TokenManager:
         answer: dict[str, Any] = self.session.api("GET", "/api/2.0/preview/scim/v2/Me")
         return answer
 
-    def is_admin(self) -> bool:
-        groups = self.me().get("groups") or []
+    def is_admin(self, me: dict[str, Any] | None = None) -> bool:
+        """Whether the user is in the workspace's `admins` group; pass `me` when it was just read."""
+        groups = (self.me() if me is None else me).get("groups") or []
         return any(str(group.get("display", "")) == "admins" for group in groups)
 
     # -- generate ---------------------------------------------------------------------------------
