@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from notebook_tokens.apierrors import is_not_found
+from notebook_tokens.apierrors import is_not_found, is_tokens_disabled
 from notebook_tokens.errors import AdminOnlyError, ApiError, InputError
 
 if TYPE_CHECKING:
@@ -48,11 +48,15 @@ class WorkspaceConf:
 def is_permission_denied(error: ApiError) -> bool:
     """A 403 about the user's rights, not about the token itself (invalid, or PATs disabled)."""
     text = error.message.lower()
-    return error.status == 403 and "invalid access token" not in text and "disabled" not in text
+    return (
+        error.status == 403
+        and "invalid access token" not in text
+        and not is_tokens_disabled(error.status, error.message)
+    )
 
 
 def tokens_disabled(error: ApiError) -> bool:
-    return error.status == 403 and "tokens are disabled" in error.message.lower()
+    return is_tokens_disabled(error.status, error.message)
 
 
 def _admins_only(error: ApiError, what: str) -> Exception:

@@ -13,7 +13,7 @@ from notebook_tokens.redact import redact
 if TYPE_CHECKING:
     import requests
 
-__all__ = ["api_error", "hint_for", "is_not_found"]
+__all__ = ["api_error", "hint_for", "is_not_found", "is_tokens_disabled"]
 
 _PRE = re.compile(r"<pre>(.*?)</pre>", re.S | re.I)
 _TAGS = re.compile(r"<[^>]+>")
@@ -54,11 +54,17 @@ def _message_from(response: requests.Response) -> tuple[str, str]:
     return "", text.strip() or (response.reason or "")
 
 
+def is_tokens_disabled(status: int, message: str) -> bool:
+    """The workspace refuses personal access tokens altogether (enableTokensConfig is off)."""
+    lowered = message.lower()
+    return status == 403 and "token" in lowered and ("disabled" in lowered or "not enabled" in lowered)
+
+
 def hint_for(status: int, error_code: str, message: str, source: str = "") -> str:
     """What the user should do about a 401/403; empty for other statuses."""
     from_source = f" from {source}" if source else ""
     lowered = message.lower()
-    if status == 403 and "token" in lowered and ("disabled" in lowered or "not enabled" in lowered):
+    if is_tokens_disabled(status, message):
         return HINT_DISABLED
     if status == 403 and "permission to use tokens" in lowered:
         return HINT_NO_PERMISSION

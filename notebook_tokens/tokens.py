@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from notebook_tokens.apierrors import is_not_found
+from notebook_tokens.apierrors import is_not_found, is_tokens_disabled
 from notebook_tokens.errors import (
     ApiError,
     InputError,
@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 __all__ = ["MARKER_PREFIX", "GeneratedToken", "TokenInfo", "TokenManager", "new_marker"]
 
 MARKER_PREFIX = "[nt:"
+TOKENS_DISABLED = (
+    "personal access tokens are disabled in this workspace: an administrator must enable it "
+    "(Settings > Advanced > Personal Access Tokens)"
+)
 
 
 def new_marker() -> str:
@@ -95,10 +99,7 @@ class TokenManager:
         if conf is None:
             conf = self.workspace_conf()
         if not conf.tokens_enabled:
-            raise TokensDisabledError(
-                "personal access tokens are disabled in this workspace: an administrator must enable it "
-                "(Settings > Advanced > Personal Access Tokens)"
-            )
+            raise TokensDisabledError(TOKENS_DISABLED)
         limit = conf.max_lifetime_days
         if limit and (lifetime is None or lifetime > timedelta(days=limit)):
             asked = "no expiry" if lifetime is None else humanize_delta(lifetime)
@@ -245,10 +246,8 @@ def _create_error(error: ApiError) -> Exception:
             "token quota reached: a user can hold at most 600 tokens in a workspace; revoke unused ones "
             "(%dbtoken list, then %dbtoken revoke ID ...) and try again"
         )
-    if error.status == 403 and "disabled" in error.message.lower():
-        return TokensDisabledError(
-            "personal access tokens are disabled in this workspace: an administrator must enable it"
-        )
+    if is_tokens_disabled(error.status, error.message):
+        return TokensDisabledError(TOKENS_DISABLED)
     if "permission to use tokens" in error.message:
         return TokensDisabledError(
             f"{error.message} An administrator must grant you the Can Use permission on tokens."
