@@ -256,3 +256,20 @@ def test_at_file_body_is_sent(ip: InteractiveShell, db_env: Any, tmp_path: Any) 
     body.write_text(f'{{"cluster_id": "{cluster["cluster_id"]}"}}')
     value, _ = run(ip, f"%%dbrest POST /api/2.0/clusters/start\n@{body}\n")
     assert value.ok and cluster["state"] == "PENDING"
+
+
+def test_config_default_store_switches_the_credential_of_later_cells(
+    ip: InteractiveShell, db_env: Any, tmp_path: Any
+) -> None:
+    """`%config NotebookTokens.default_store = "netrc:PATH"` makes cells use that store's token."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine 127.0.0.1 login token password {db_env.workspace.user_token}\n")
+    netrc.chmod(0o600)
+    try:
+        run(ip, f'%config NotebookTokens.default_store = "netrc:{netrc}"')
+        who, _ = run(ip, "%dbrest GET /api/2.0/preview/scim/v2/Me -e userName -q")
+        assert who.data == db_env.workspace.user_user_name
+    finally:
+        run(ip, '%config NotebookTokens.default_store = ""')
+    who, _ = run(ip, "%dbrest GET /api/2.0/preview/scim/v2/Me -e userName -q")
+    assert who.data == db_env.workspace.admin_user_name
