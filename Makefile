@@ -25,7 +25,7 @@ pytest: $(STAMP)
 	$(PY) -m pytest
 
 demo: $(STAMP)
-	$(PY) -m notebook_tokens.demo $(if $(EXECUTE),--execute,)
+	$(PY) -m notebook_tokens demo $(if $(EXECUTE),--execute,)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

@@ -1,4 +1,4 @@
-"""Admin bulk revoke: `TokenManager.bulk_revoke` against a sequential databricks-sdk loop.
+"""Admin bulk revoke: `lifecycle.admin.bulk_revoke` against a sequential databricks-sdk loop.
 
     python -m benchmarks.bulk_revoke [--tokens 200] [--runs 5] [--latency-ms 50] [--concurrency 8]
 
@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from notebook_tokens.lifecycle.admin import bulk_revoke
+
 TARGET = 5.0
 
 
@@ -31,15 +33,15 @@ def _seed(ws: Any, count: int) -> list[str]:
 
 
 def _ours(url: str, token: str, concurrency: int) -> Callable[[list[str]], None]:
-    from notebook_tokens.credentials import Credentials
-    from notebook_tokens.redact import Token
-    from notebook_tokens.tokens import TokenManager
-    from notebook_tokens.transport import WorkspaceSession
+    from notebook_tokens.core.redact import Token
+    from notebook_tokens.credentials.creds import Credentials
+    from notebook_tokens.http.workspace import WorkspaceSession
+    from notebook_tokens.lifecycle.tokens import TokenManager
 
     manager = TokenManager(WorkspaceSession(Credentials(host=url, source="benchmark", token=Token(token))))
 
     def revoke(ids: list[str]) -> None:
-        results = manager.bulk_revoke(ids, concurrency=concurrency)
+        results = bulk_revoke(manager, ids, concurrency=concurrency)
         failed = [r for r in results if not r.ok]
         if failed:
             raise RuntimeError(f"{len(failed)} revokes failed: {failed[0].message}")

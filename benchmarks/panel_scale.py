@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SIZES = (10, 100, 1000)
 PANEL_CELL = (
     "import time\n"
-    "from notebook_tokens.extension import get_context\n"
-    "from notebook_tokens.panel import show\n"
+    "from notebook_tokens.notebook.extension import get_context\n"
+    "from notebook_tokens.notebook.panel.tokenpanel import show\n"
     "_run = globals().get('_run', 0) + 1\n"
     "_t = time.perf_counter()\n"
     "_p = show(get_context(get_ipython()))\n"
@@ -44,11 +44,10 @@ def python_side(runs: int) -> dict[int, tuple[int, float]]:
     """{tokens: (widget models, median build seconds)}."""
     from ipywidgets.widgets.widget import _instances
 
-    from notebook_tokens.credentials import credentials
-    from notebook_tokens.panel import TokenPanel
+    from notebook_tokens.http.workspace import WorkspaceSession, credentials
+    from notebook_tokens.lifecycle.tokens import TokenManager
+    from notebook_tokens.notebook.panel.tokenpanel import TokenPanel
     from notebook_tokens.testing import EmulatorServer, FakeWorkspace
-    from notebook_tokens.tokens import TokenManager
-    from notebook_tokens.transport import WorkspaceSession
 
     ws = FakeWorkspace(seed="minimal")
     results: dict[int, tuple[int, float]] = {}

@@ -1,4 +1,5 @@
-"""`python -m notebook_tokens emulator [--port N] [--token VALUE] [--state FILE] [--latency-ms N]`."""
+"""`python -m notebook_tokens emulator [--port N] [--token VALUE] [--state FILE] [--latency-ms N]`
+`python -m notebook_tokens demo [--execute] [--port N] [--lab-port N]` (`make demo`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ def main(argv: list[str] | None = None) -> int:
         from notebook_tokens.testing.cli import main as emulator_main
 
         return emulator_main(args[1:])
+    if args[0] == "demo":
+        from notebook_tokens.programs.demo import main as demo_main
+
+        return demo_main(args[1:])
     print(f"unknown command {args[0]!r}; try: python -m notebook_tokens emulator --help", file=sys.stderr)
     return 2
 

@@ -8,11 +8,13 @@ from typing import Any
 import pytest
 from tokensupport import session_for
 
-from notebook_tokens.errors import AdminOnlyError
-from notebook_tokens.retrying import RetryPolicy
-from notebook_tokens.tokens import TokenManager
-from notebook_tokens.tokenviews import revoke_results_text
-from notebook_tokens.transport import WorkspaceSession
+from notebook_tokens.core.errors import AdminOnlyError
+from notebook_tokens.http.retrying import RetryPolicy
+from notebook_tokens.http.workspace import WorkspaceSession
+from notebook_tokens.lifecycle.admin import admin_list, bulk_revoke, set_workspace_conf
+from notebook_tokens.lifecycle.conf import workspace_conf
+from notebook_tokens.lifecycle.tokens import TokenManager
+from notebook_tokens.notebook.tokenviews import revoke_results_text
 
 DAY_MS = 86_400_000
 
@@ -43,20 +45,20 @@ def seed_expired(ws: Any, count: int) -> list[str]:
 
 def test_admin_lists_everyone_with_owner(admin: TokenManager, emulator: Any) -> None:
     ws = emulator.workspace
-    owners = {info.created_by for info in admin.admin_list()}
+    owners = {info.created_by for info in admin_list(admin)}
     assert owners == {ws.admin_user_name, ws.user_user_name}
-    assert sum(info.in_use for info in admin.admin_list()) == 1
+    assert sum(info.in_use for info in admin_list(admin)) == 1
 
 
 def test_admin_list_filters_by_user(admin: TokenManager, emulator: Any) -> None:
-    infos = admin.admin_list(user="user@example.com")
+    infos = admin_list(admin, user="user@example.com")
     assert infos and all(info.created_by == "user@example.com" for info in infos)
 
 
 def test_admin_list_filters_expired(admin: TokenManager, emulator: Any) -> None:
     expired_ids = set(seed_expired(emulator.workspace, 3))
-    assert {info.token_id for info in admin.admin_list(expired=True)} == expired_ids
-    assert not expired_ids & {info.token_id for info in admin.admin_list(expired=False)}
+    assert {info.token_id for info in admin_list(admin, expired=True)} == expired_ids
+    assert not expired_ids & {info.token_id for info in admin_list(admin, expired=False)}
 
 
 def test_admin_list_filters_unused_for_n_days(admin: TokenManager, emulator: Any) -> None:
@@ -66,27 +68,27 @@ def test_admin_list_filters_unused_for_n_days(admin: TokenManager, emulator: Any
                               last_used_day=today - 60 * DAY_MS)
     _, fresh = ws.issue_token(ws.user_user_name, comment="fresh", creation_time_ms=today - 200 * DAY_MS,
                               last_used_day=today - 2 * DAY_MS)
-    found = {info.token_id for info in admin.admin_list(unused_days=30)}
+    found = {info.token_id for info in admin_list(admin, unused_days=30)}
     assert stale in found and fresh not in found
-    assert next(i for i in admin.admin_list() if i.token_id == stale).last_used is not None
+    assert next(i for i in admin_list(admin) if i.token_id == stale).last_used is not None
 
 
 def test_non_admin_listing_everyone_gets_admins_only(user: TokenManager) -> None:
     with pytest.raises(AdminOnlyError, match="admins only"):
-        user.admin_list()
+        admin_list(user)
 
 
 def test_non_admin_bulk_revoke_gets_admins_only_before_any_delete(user: TokenManager, emulator: Any) -> None:
     ids = seed_expired(emulator.workspace, 2)
     emulator.workspace.clear_requests()
     with pytest.raises(AdminOnlyError, match="admins only"):
-        user.bulk_revoke(ids)
+        bulk_revoke(user, ids)
     assert not [r for r in emulator.workspace.requests if r.method == "DELETE"]
 
 
 def test_non_admin_changing_settings_gets_admins_only(user: TokenManager) -> None:
     with pytest.raises(AdminOnlyError, match="admins only"):
-        user.set_workspace_conf(max_lifetime_days=30)
+        set_workspace_conf(user, max_lifetime_days=30)
 
 
 def test_bulk_revoke_of_200_expired_tokens_with_429s(emulator: Any) -> None:
@@ -98,7 +100,9 @@ def test_bulk_revoke_of_200_expired_tokens_with_429s(emulator: Any) -> None:
     creds = session_for(emulator.url, ws.admin_token).credentials
     patient = WorkspaceSession(creds, retry_policy=RetryPolicy(retries=20, backoff=0.01))
     seen: list[tuple[int, int]] = []
-    results = TokenManager(patient).bulk_revoke(ids, concurrency=8, progress=lambda d, t: seen.append((d, t)))
+    results = bulk_revoke(
+        TokenManager(patient), ids, concurrency=8, progress=lambda d, t: seen.append((d, t))
+    )
     assert [r.token_id for r in results] == ids
     assert all(r.ok for r in results)
     assert not set(ids) & set(ws.token_ids())
@@ -113,7 +117,7 @@ def test_bulk_revoke_counts_404_on_a_retried_delete_as_done(admin: TokenManager,
     ws = emulator.workspace
     ids = seed_expired(ws, 1)
     ws.faults.lose_response(times=1, path="/api/2.0/token-management/tokens/", method="DELETE")
-    [result] = admin.bulk_revoke(ids)
+    [result] = bulk_revoke(admin, ids)
     assert result.ok and result.message == "already revoked"
 
 
@@ -121,21 +125,21 @@ def test_bulk_revoke_reports_per_token_failures(admin: TokenManager, emulator: A
     ws = emulator.workspace
     ids = seed_expired(ws, 3)
     ws.faults.fail(status=500, times=1, path=f"/api/2.0/token-management/tokens/{ids[1]}", method="DELETE")
-    results = admin.bulk_revoke(ids)
+    results = bulk_revoke(admin, ids)
     assert [r.ok for r in results] == [True, False, True]
     assert "500" in results[1].message
     assert "2 of 3 revoked, 1 failed" in revoke_results_text(results)
 
 
 def test_admin_sets_and_reads_workspace_conf(admin: TokenManager, emulator: Any) -> None:
-    admin.set_workspace_conf(max_lifetime_days=30)
+    set_workspace_conf(admin, max_lifetime_days=30)
     assert emulator.workspace.conf["maxTokenLifetimeDays"] == "30"
-    assert admin.workspace_conf().max_lifetime_days == 30
-    admin.set_workspace_conf(max_lifetime_days=0)
-    assert admin.workspace_conf().max_lifetime_days is None
+    assert workspace_conf(admin.session).max_lifetime_days == 30
+    set_workspace_conf(admin, max_lifetime_days=0)
+    assert workspace_conf(admin.session).max_lifetime_days is None
 
 
 def test_disabling_tokens_shows_as_disabled(admin: TokenManager, emulator: Any) -> None:
-    admin.set_workspace_conf(tokens_enabled=False)
+    set_workspace_conf(admin, tokens_enabled=False)
     assert emulator.workspace.conf["enableTokensConfig"] == "false"
-    assert admin.workspace_conf().tokens_enabled is False
+    assert workspace_conf(admin.session).tokens_enabled is False

@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from notebook_tokens.charts import HORIZONS, bar_chart_svg, by_user, expiry_horizons, token_charts_html
+from notebook_tokens.notebook.panel.charts import (
+    HORIZONS,
+    bar_chart_svg,
+    by_user,
+    expiry_horizons,
+    token_charts_html,
+)
 
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
 

@@ -12,11 +12,13 @@ import keyring.backends.fail
 import pytest
 from tokensupport import MemoryKeyring
 
-from notebook_tokens.credentials import Credentials, credentials, is_loopback, normalize_host
-from notebook_tokens.errors import CredentialsNotFoundError, InputError
-from notebook_tokens.redact import Token
-from notebook_tokens.stores import KeyringStore, NetrcStore
-from notebook_tokens.transport import WorkspaceSession
+from notebook_tokens.core.errors import CredentialsNotFoundError, InputError
+from notebook_tokens.core.hosts import is_loopback, normalize_host
+from notebook_tokens.core.redact import Token
+from notebook_tokens.credentials.creds import Credentials
+from notebook_tokens.credentials.stores.keyringstore import KeyringStore
+from notebook_tokens.credentials.stores.netrcstore import NetrcStore
+from notebook_tokens.http.workspace import WorkspaceSession, credentials
 
 PAT = "dapi" + "34" * 16
 HOST = "https://adb-1.2.azuredatabricks.net"

@@ -14,8 +14,8 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 from traitlets.config import Config
 
-from notebook_tokens.errors import ApiError
-from notebook_tokens.render import RestResult
+from notebook_tokens.core.errors import ApiError
+from notebook_tokens.notebook.rest.render import RestResult
 
 
 @pytest.fixture(scope="module")
@@ -189,7 +189,7 @@ def test_a_host_override_session_is_closed_after_the_call_and_the_default_kept(
     ip: InteractiveShell, db_env: Any
 ) -> None:
     """The one-off session of --store / --profile / --host holds no open connection once the call is over."""
-    from notebook_tokens.extension import get_context
+    from notebook_tokens.notebook.extension import get_context
 
     context = get_context(ip)
     with context.call_session(host=db_env.url) as one_off:

@@ -12,8 +12,8 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 from traitlets.config import Config
 
-from notebook_tokens.redact import Token
-from notebook_tokens.tokenmagics import DbTokenMagics, looks_like_token
+from notebook_tokens.core.redact import Token
+from notebook_tokens.notebook.tokens.magic import DbTokenMagics, looks_like_token
 
 
 @pytest.fixture(scope="module")
@@ -255,7 +255,7 @@ def test_netrc_writes_the_entry_for_curl(ip: InteractiveShell, db_env: Any, tmp_
 
 
 def test_redact_off_and_on(ip: InteractiveShell) -> None:
-    from notebook_tokens.extension import get_context
+    from notebook_tokens.notebook.extension import get_context
 
     dbtoken(ip, "redact off")
     assert get_context(ip).config.redact is False
@@ -265,7 +265,7 @@ def test_redact_off_and_on(ip: InteractiveShell) -> None:
 
 def test_a_changed_expiry_warning_applies_to_the_next_command(ip: InteractiveShell) -> None:
     """`NotebookTokens.expiry_warning_days` changed after a first %dbtoken is not ignored."""
-    from notebook_tokens.extension import get_context
+    from notebook_tokens.notebook.extension import get_context
 
     context = get_context(ip)
     assert context.manager().expiring_days == 7

@@ -1,4 +1,4 @@
-"""`python -m notebook_tokens.demo` (`make demo`): emulator + JupyterLab, and the headless --execute mode."""
+"""`python -m notebook_tokens demo` (`make demo`): emulator + JupyterLab, and the headless --execute mode."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import nbformat
 import pytest
 import requests
 
-from notebook_tokens.demo import ensure_quickstart
+from notebook_tokens.programs.demo import ensure_quickstart
 
 
 def _notebook(path: Path, *sources: str) -> None:
@@ -39,7 +39,7 @@ def test_ensure_quickstart_keeps_an_existing_notebook(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_demo_serves_quickstart_and_ctrl_c_stops_both() -> None:
     demo = subprocess.Popen(
-        [sys.executable, "-m", "notebook_tokens.demo"],
+        [sys.executable, "-m", "notebook_tokens", "demo"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -86,7 +86,7 @@ def test_execute_runs_each_notebook_against_the_emulator(tmp_path: Path) -> None
     )
     _notebook(notebooks / "broken.ipynb", "raise ValueError('on purpose')")
     result = subprocess.run(
-        [sys.executable, "-m", "notebook_tokens.demo", "--execute", "--notebooks", str(notebooks),
+        [sys.executable, "-m", "notebook_tokens", "demo", "--execute", "--notebooks", str(notebooks),
          "--output", str(output)],
         capture_output=True, text=True, timeout=240,
     )  # fmt: skip

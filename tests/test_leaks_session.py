@@ -15,13 +15,16 @@ import keyring.backends.null
 import pytest
 from tokensupport import MemoryKeyring
 
-from notebook_tokens.chain import resolve
-from notebook_tokens.credentials import Credentials, _sdk_provider, credentials
-from notebook_tokens.errors import NotebookTokensError
-from notebook_tokens.redact import Token
-from notebook_tokens.stores import KeyringStore, NetrcStore, parse_store
+from notebook_tokens.core.errors import NotebookTokensError
+from notebook_tokens.core.redact import Token
+from notebook_tokens.credentials.chain import resolve
+from notebook_tokens.credentials.creds import Credentials
+from notebook_tokens.credentials.sdkauth import sdk_provider as _sdk_provider
+from notebook_tokens.credentials.stores.keyringstore import KeyringStore
+from notebook_tokens.credentials.stores.netrcstore import NetrcStore
+from notebook_tokens.credentials.stores.specs import parse_store
+from notebook_tokens.http.workspace import WorkspaceSession, credentials, session
 from notebook_tokens.testing import EmulatorServer, FakeWorkspace
-from notebook_tokens.transport import WorkspaceSession, session
 
 LOGGERS = ("", "urllib3", "requests", "databricks.sdk", "notebook_tokens")
 
@@ -177,7 +180,7 @@ def test_another_host_never_gets_the_environment_workspace_credentials(
 ) -> None:
     """With DATABRICKS_HOST/TOKEN naming the emulator, session(<another host>) finds no credential: the
     databricks-sdk fallback would otherwise pick DATABRICKS_TOKEN up from the environment and hand it over."""
-    from notebook_tokens.errors import CredentialsNotFoundError
+    from notebook_tokens.core.errors import CredentialsNotFoundError
 
     with pytest.raises(CredentialsNotFoundError) as caught:
         session(foreign_server.url).get("/api/2.0/clusters/list")

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from notebook_tokens.errors import InputError
-from notebook_tokens.lifetimes import humanize_delta, humanize_until, lifetime_seconds, parse_lifetime
+from notebook_tokens.core.errors import InputError
+from notebook_tokens.core.lifetimes import humanize_delta, humanize_until, lifetime_seconds, parse_lifetime
 
 
 @pytest.mark.parametrize(

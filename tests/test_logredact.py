@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 
-from notebook_tokens import logredact
+from notebook_tokens.core import logredact
 
 
 @pytest.mark.parametrize("name", logredact.REDACTED_LOGGERS)

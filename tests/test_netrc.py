@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from notebook_tokens import netrcfile
-from notebook_tokens.errors import NetrcError
+from notebook_tokens.core.errors import NetrcError
+from notebook_tokens.credentials.stores import netrcfile
 
 PAT = "dapi" + "ab" * 16
 SAMPLE = """# my netrc

@@ -14,9 +14,9 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
-from notebook_tokens import cellform, outputs
-from notebook_tokens.context import NotebookContext
-from notebook_tokens.redact import Token
+from notebook_tokens.core.redact import Token
+from notebook_tokens.notebook import cellform, outputs
+from notebook_tokens.notebook.context import NotebookContext
 
 SECRET = "not-a-pat-but-known-" + "7" * 12  # redacted because a Token() saw it, not by its shape
 

@@ -15,9 +15,9 @@ from ipywidgets.embed import embed_data
 from ipywidgets.widgets.widget import _instances
 
 import notebook_tokens
-from notebook_tokens.panel import TokenPanel
-from notebook_tokens.redact import PAT_PATTERN
-from notebook_tokens.tokens import TokenManager
+from notebook_tokens.core.redact import PAT_PATTERN
+from notebook_tokens.lifecycle.tokens import TokenManager
+from notebook_tokens.notebook.panel.tokenpanel import TokenPanel
 
 PAT_RE = re.compile(r"dapi[0-9a-f]{32}")
 
@@ -338,8 +338,8 @@ def test_a_custom_lifetime_is_used(panel: TokenPanel, emulator: Any, tmp_path: P
 
 
 def test_rotate_a_token_that_lives_in_a_writable_store_in_place(emulator: Any, tmp_path: Path) -> None:
-    from notebook_tokens.redact import Token
-    from notebook_tokens.stores import parse_store
+    from notebook_tokens.core.redact import Token
+    from notebook_tokens.credentials.stores.specs import parse_store
 
     path = tmp_path / "netrc"
     parse_store(f"netrc:{path}").write(emulator.url, Token(emulator.workspace.admin_token))

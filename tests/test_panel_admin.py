@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 import notebook_tokens
-from notebook_tokens.panel import TokenPanel
-from notebook_tokens.tokens import TokenManager
+from notebook_tokens.lifecycle.tokens import TokenManager
+from notebook_tokens.notebook.panel.tokenpanel import TokenPanel
 
 DAY_MS = 86_400_000
 

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from notebook_tokens.redact import PAT_PATTERN
+from notebook_tokens.core.redact import PAT_PATTERN
 
 PAT_RE = re.compile(r"dapi[0-9a-f]{32}")
 
@@ -25,8 +25,8 @@ def test_a_notebook_saved_with_widget_state_after_generating_holds_no_token(
     cells = [
         "%load_ext notebook_tokens",
         "%dbtoken panel",
-        "from notebook_tokens.extension import get_context\n"
-        "from notebook_tokens.panel import show\n"
+        "from notebook_tokens.notebook.extension import get_context\n"
+        "from notebook_tokens.notebook.panel.tokenpanel import show\n"
         "p = show(get_context(get_ipython()), background=False)\n"
         "p.form.store_kind.value = 'netrc'\n"
         f"p.form.store_spec.value = {str(netrc)!r}\n"

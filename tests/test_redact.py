@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from notebook_tokens.redact import REDACTED, Token, known_tokens, mask, redact, redact_data
+from notebook_tokens.core.redact import REDACTED, Token, known_tokens, mask, redact, redact_data
 
 
 def pat() -> str:
@@ -128,7 +128,7 @@ def test_redact_finds_the_value_inside_basic_auth_for_any_login(login: str) -> N
 
 def test_looks_like_token_knows_the_shapes_and_every_value_this_process_has_seen() -> None:
     """A PAT, an OAuth secret, a JWT, or any token value wrapped in a Token (even one of no known shape)."""
-    from notebook_tokens.redact import looks_like_token
+    from notebook_tokens.core.redact import looks_like_token
 
     assert looks_like_token("x dapi" + "a" * 32)
     assert looks_like_token("dose" + "b" * 32)

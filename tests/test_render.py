@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from notebook_tokens.pages import NextPage, PageCursor, Pages
-from notebook_tokens.render import RequestInfo, RestResult, masked_headers, table_html
+from notebook_tokens.http.paging import NextPage, PageCursor, Pages
+from notebook_tokens.notebook.rest.render import RequestInfo, RestResult, masked_headers, table_html
 
 PATH = "/api/2.0/clusters/list"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from notebook_tokens.errors import ForeignOriginError, InputError
-from notebook_tokens.redact import Token
-from notebook_tokens.restcell import RestRequest, parse_request, substitute
+from notebook_tokens.core.errors import ForeignOriginError, InputError
+from notebook_tokens.core.redact import Token
+from notebook_tokens.notebook.rest.parse import RestRequest, parse_request, substitute
 
 HOST = "https://adb-1.2.azuredatabricks.net"
 

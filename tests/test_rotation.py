@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from tokensupport import MemoryKeyring, session_for
 
-from notebook_tokens.errors import InputError, RotationError
-from notebook_tokens.redact import Token
-from notebook_tokens.stores import Store, parse_store
-from notebook_tokens.tokens import TokenManager
+from notebook_tokens.core.errors import InputError, RotationError
+from notebook_tokens.core.redact import Token
+from notebook_tokens.credentials.stores.base import Store
+from notebook_tokens.credentials.stores.specs import parse_store
+from notebook_tokens.lifecycle.rotation import rotate
+from notebook_tokens.lifecycle.tokens import TokenManager
 
 
 class Died(BaseException):
@@ -59,7 +61,7 @@ def test_rotation_replaces_the_token_in_each_store(
     manager, store = start(emulator, spec)
     old = manager.session.credentials.token
     assert old is not None
-    result = manager.rotate()
+    result = rotate(manager)
     stored = assert_clean(emulator, store)
     assert result.new_id == stored.token_id and result.old_id == old.token_id
     assert not emulator.workspace.is_token_active(old.reveal())
@@ -70,7 +72,7 @@ def test_rotation_replaces_the_token_in_each_store(
 
 def test_rotation_into_another_store(emulator: Any, tmp_path: Path) -> None:
     manager, _ = start(emulator, f"netrc:{tmp_path / 'first'}")
-    result = manager.rotate(f"netrc:{tmp_path / 'second'}")
+    result = rotate(manager, f"netrc:{tmp_path / 'second'}")
     second = parse_store(f"netrc:{tmp_path / 'second'}")
     assert assert_clean(emulator, second).token_id == result.new_id
 
@@ -82,7 +84,7 @@ def test_store_write_failure_revokes_the_new_token_and_keeps_the_old(
     old = manager.session.credentials.token
     memory_keyring.fail_writes = 1
     with pytest.raises(RotationError, match=r"old token is still in use.*revoked"):
-        manager.rotate()
+        rotate(manager)
     assert assert_clean(emulator, store) == old
     assert manager.session.credentials.token == old
 
@@ -92,7 +94,7 @@ def test_verify_401_revokes_the_new_token_and_keeps_the_old(emulator: Any, tmp_p
     old = manager.session.credentials.token
     emulator.workspace.faults.fail(status=401, times=1, path="/api/2.0/preview/scim/v2/Me")
     with pytest.raises(RotationError, match=r"did not authenticate.*revoked.*still in use and back in"):
-        manager.rotate()
+        rotate(manager)
     assert assert_clean(emulator, store) == old
 
 
@@ -103,12 +105,12 @@ def test_failing_to_revoke_the_old_token_keeps_the_new_and_names_the_old(
     old = manager.session.credentials.token
     assert old is not None
     emulator.workspace.faults.fail(status=500, times=1, path="/api/2.0/token/delete")
-    result = manager.rotate()
+    result = rotate(manager)
     assert old.token_id in result.warning and "%dbtoken revoke" in result.warning
     stored = store.read(emulator.url)
     assert stored is not None and stored.token_id == result.new_id
     assert emulator.workspace.is_token_active(old.reveal())  # named, not yet revoked
-    manager.rotate()  # the rerun finishes the job
+    rotate(manager)  # the rerun finishes the job
     assert_clean(emulator, store)
     assert not emulator.workspace.is_token_active(old.reveal())
 
@@ -127,9 +129,9 @@ def test_rerun_after_dying_at_any_step_leaves_one_token_and_no_orphan(
             raise Died(name)
 
     with pytest.raises(Died):
-        manager.rotate(checkpoint=die)
+        rotate(manager, checkpoint=die)
     again = restart(emulator, store, old if restart_with == "old token" else None)
-    result = again.rotate()
+    result = rotate(again)
     stored = assert_clean(emulator, store)
     assert result.new_id == stored.token_id
     assert not emulator.workspace.is_token_active(old.reveal())
@@ -143,22 +145,22 @@ def test_repair_leaves_other_stores_rotations_alone(emulator: Any, tmp_path: Pat
     second, _ = ws.issue_token(ws.user_user_name, comment="for a job")
     store_b = parse_store(f"netrc:{tmp_path / 'b'}")
     store_b.write(emulator.url, Token(second))
-    restart(emulator, store_b).rotate()
+    rotate(restart(emulator, store_b))
     b_token = store_b.read(emulator.url)
     assert b_token is not None
-    manager.rotate()
+    rotate(manager)
     assert ws.is_token_active(b_token.reveal())
 
 
 def test_rotation_needs_a_writable_store(emulator: Any) -> None:
     session = session_for(emulator.url, emulator.workspace.user_token, source="env DATABRICKS_TOKEN")
     with pytest.raises(InputError, match=r"env DATABRICKS_TOKEN, which cannot be written: pass --store"):
-        TokenManager(session).rotate()
+        rotate(TokenManager(session))
 
 
 def test_rotation_default_lifetime_is_capped_at_the_workspace_maximum(emulator: Any, tmp_path: Path) -> None:
     emulator.workspace.conf["maxTokenLifetimeDays"] = "30"
     manager, _ = start(emulator, f"netrc:{tmp_path / 'netrc'}")
-    result = manager.rotate()
+    result = rotate(manager)
     [info] = [i for i in manager.list() if i.token_id == result.new_id]
     assert info.expires is not None and (info.expires - info.created).days == 30

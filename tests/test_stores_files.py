@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 import requests.utils
 
-from notebook_tokens.errors import InputError, NetrcError, StoreError
-from notebook_tokens.redact import Token
-from notebook_tokens.stores import EnvStore, NetrcStore, ProfileStore, netrc_machine, parse_store
+from notebook_tokens.core.errors import InputError, NetrcError, StoreError
+from notebook_tokens.core.redact import Token
+from notebook_tokens.credentials.stores.env import EnvStore
+from notebook_tokens.credentials.stores.netrcstore import NetrcStore, netrc_machine
+from notebook_tokens.credentials.stores.profile import ProfileStore
+from notebook_tokens.credentials.stores.specs import parse_store
 
 PAT = "dapi" + "ef" * 16
 

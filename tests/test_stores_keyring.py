@@ -11,9 +11,10 @@ import keyring.backends.null
 import pytest
 from tokensupport import MemoryKeyring
 
-from notebook_tokens.errors import KeyringUnavailableError, StoreError
-from notebook_tokens.redact import Token
-from notebook_tokens.stores import KeyringStore, parse_store
+from notebook_tokens.core.errors import KeyringUnavailableError, StoreError
+from notebook_tokens.core.redact import Token
+from notebook_tokens.credentials.stores.keyringstore import KeyringStore
+from notebook_tokens.credentials.stores.specs import parse_store
 
 PAT = "dapi" + "cd" * 16
 

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from notebook_tokens.credentials import Credentials
-from notebook_tokens.errors import SecretsApiError
-from notebook_tokens.redact import Token
-from notebook_tokens.secretstore import SecretStore
-from notebook_tokens.stores import parse_store
-from notebook_tokens.transport import WorkspaceSession
+from notebook_tokens.core.errors import SecretsApiError
+from notebook_tokens.core.redact import Token
+from notebook_tokens.credentials.creds import Credentials
+from notebook_tokens.credentials.stores.secret import SecretStore
+from notebook_tokens.credentials.stores.specs import parse_store
+from notebook_tokens.http.workspace import WorkspaceSession
 
 PAT = "dapi" + "12" * 16
 

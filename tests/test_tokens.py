@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from tokensupport import MemoryKeyring, session_for
 
-from notebook_tokens.errors import (
+from notebook_tokens.core.errors import (
     ApiError,
     InputError,
     LifetimeTooLongError,
@@ -18,10 +18,11 @@ from notebook_tokens.errors import (
     TokenLifecycleError,
     TokensDisabledError,
 )
-from notebook_tokens.redact import Token
-from notebook_tokens.stores import parse_store
-from notebook_tokens.tokens import TokenManager
-from notebook_tokens.transport import WorkspaceSession
+from notebook_tokens.core.redact import Token
+from notebook_tokens.credentials.stores.specs import parse_store
+from notebook_tokens.http.workspace import WorkspaceSession
+from notebook_tokens.lifecycle.conf import workspace_conf
+from notebook_tokens.lifecycle.tokens import TokenManager
 
 
 @pytest.fixture
@@ -185,10 +186,10 @@ def test_me_and_is_admin(manager: TokenManager, emulator: Any) -> None:
 
 def test_workspace_conf_reads_both_settings(manager: TokenManager, emulator: Any) -> None:
     emulator.workspace.conf["maxTokenLifetimeDays"] = "45"
-    conf = manager.workspace_conf()
+    conf = workspace_conf(manager.session)
     assert conf.tokens_enabled is True and conf.max_lifetime_days == 45
     emulator.workspace.conf["maxTokenLifetimeDays"] = "0"
-    assert manager.workspace_conf().max_lifetime_days is None
+    assert workspace_conf(manager.session).max_lifetime_days is None
 
 
 def test_create_answered_with_a_5xx_leaves_no_orphan(manager: TokenManager, emulator: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from notebook_tokens.tokeninfo import TokenInfo
+from notebook_tokens.lifecycle.tokeninfo import TokenInfo
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 NOW_MS = int(NOW.timestamp() * 1000)

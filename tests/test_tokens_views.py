@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from notebook_tokens.tokens import TokenInfo
-from notebook_tokens.tokenviews import (
+from notebook_tokens.lifecycle.tokens import TokenInfo
+from notebook_tokens.notebook.tokenviews import (
     StatusCard,
     revoke_results_html,
     revoke_results_text,

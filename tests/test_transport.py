@@ -11,17 +11,17 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from notebook_tokens.apierrors import HINT_DISABLED, api_error, hint_for
-from notebook_tokens.credentials import Credentials
-from notebook_tokens.errors import (
+from notebook_tokens.core.apierrors import HINT_DISABLED, api_error, hint_for
+from notebook_tokens.core.errors import (
     ApiError,
     ForeignOriginError,
     InputError,
     InsecureTransportError,
     TransportError,
 )
-from notebook_tokens.redact import Token
-from notebook_tokens.transport import DEFAULT_TIMEOUT, WorkspaceSession, session
+from notebook_tokens.core.redact import Token
+from notebook_tokens.credentials.creds import Credentials
+from notebook_tokens.http.workspace import DEFAULT_TIMEOUT, WorkspaceSession, session
 
 
 def make(emulator: Any, token: str | None = None, **kw: Any) -> WorkspaceSession:

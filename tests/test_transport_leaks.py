@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from notebook_tokens.credentials import Credentials
-from notebook_tokens.errors import ForeignOriginError
-from notebook_tokens.redact import Token
-from notebook_tokens.transport import WorkspaceSession
+from notebook_tokens.core.errors import ForeignOriginError
+from notebook_tokens.core.redact import Token
+from notebook_tokens.credentials.creds import Credentials
+from notebook_tokens.http.workspace import WorkspaceSession
 
 
 def make(emulator: Any) -> WorkspaceSession:

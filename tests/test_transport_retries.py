@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 import requests
 
-from notebook_tokens.credentials import Credentials
-from notebook_tokens.errors import ApiError, TransportError
-from notebook_tokens.redact import Token
-from notebook_tokens.retrying import RetryPolicy, never_sent, parse_retry_after
-from notebook_tokens.transport import WorkspaceSession
+from notebook_tokens.core.errors import ApiError, TransportError
+from notebook_tokens.core.redact import Token
+from notebook_tokens.credentials.creds import Credentials
+from notebook_tokens.http.retrying import RetryPolicy, never_sent, parse_retry_after
+from notebook_tokens.http.workspace import WorkspaceSession
 
 
 def make(emulator: Any, **kw: Any) -> WorkspaceSession:

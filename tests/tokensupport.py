@@ -7,10 +7,10 @@ from typing import Any
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
-from notebook_tokens.credentials import Credentials
-from notebook_tokens.redact import Token
-from notebook_tokens.retrying import RetryPolicy
-from notebook_tokens.transport import WorkspaceSession
+from notebook_tokens.core.redact import Token
+from notebook_tokens.credentials.creds import Credentials
+from notebook_tokens.http.retrying import RetryPolicy
+from notebook_tokens.http.workspace import WorkspaceSession
 
 FAST_RETRIES = RetryPolicy(retries=4, backoff=0.01, max_backoff=0.05)
 

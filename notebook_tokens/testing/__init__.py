@@ -11,10 +11,11 @@ answers, dropped connections and redirects; `ws.requests` records everything rec
 
 from __future__ import annotations
 
+from notebook_tokens.testing.calls import RecordedRequest
 from notebook_tokens.testing.faults import FaultRule, Faults
 from notebook_tokens.testing.replies import ApiProblem, Reply
 from notebook_tokens.testing.server import EmulatorServer, ForeignServer, HttpServer
-from notebook_tokens.testing.workspace import FakeWorkspace, RecordedRequest
+from notebook_tokens.testing.workspace import FakeWorkspace
 
 __all__ = [
     "ApiProblem",

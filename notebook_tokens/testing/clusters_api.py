@@ -16,7 +16,8 @@ from notebook_tokens.testing.replies import (
 )
 
 if TYPE_CHECKING:
-    from notebook_tokens.testing.workspace import Call, FakeWorkspace, Handler
+    from notebook_tokens.testing.calls import Call, Handler
+    from notebook_tokens.testing.workspace import FakeWorkspace
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from notebook_tokens.testing import clusters_api, secrets_api, tokens_api
+from notebook_tokens.testing.calls import WORKSPACE_ID
 
 if TYPE_CHECKING:
-    from notebook_tokens.testing.workspace import Call, FakeWorkspace, Handler
+    from notebook_tokens.testing.calls import Call, Handler
+    from notebook_tokens.testing.workspace import FakeWorkspace
 
 _EXACT: dict[tuple[str, str], Handler] = {
     **tokens_api.ROUTES,
@@ -20,8 +22,6 @@ _PREFIXED: dict[tuple[str, str], Handler] = {**tokens_api.PREFIXED}
 
 def _well_known(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
     """Host metadata databricks-sdk probes at every Config(); answering keeps its start quiet."""
-    from notebook_tokens.testing.workspace import WORKSPACE_ID
-
     host = next((v for k, v in call.headers.items() if k.lower() == "host"), "127.0.0.1")
     return {
         "oidc_endpoint": f"http://{host}/oidc",

@@ -20,7 +20,8 @@ from notebook_tokens.testing.replies import (
 )
 
 if TYPE_CHECKING:
-    from notebook_tokens.testing.workspace import Call, FakeWorkspace, Handler
+    from notebook_tokens.testing.calls import Call, Handler
+    from notebook_tokens.testing.workspace import FakeWorkspace
 
 MAX_VALUE_BYTES = 128 * 1024
 MAX_SECRETS_PER_SCOPE = 1000

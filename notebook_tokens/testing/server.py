@@ -20,8 +20,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from notebook_tokens.testing.calls import RecordedRequest
 from notebook_tokens.testing.replies import Reply
-from notebook_tokens.testing.workspace import FakeWorkspace, RecordedRequest
+from notebook_tokens.testing.workspace import FakeWorkspace
 
 App = Callable[[str, str, dict[str, list[str]], dict[str, str], bytes], Reply]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from notebook_tokens.testing.calls import WORKSPACE_ID
 from notebook_tokens.testing.model import StoredToken, User
 from notebook_tokens.testing.replies import (
     ApiProblem,
@@ -20,7 +21,8 @@ from notebook_tokens.testing.replies import (
 )
 
 if TYPE_CHECKING:
-    from notebook_tokens.testing.workspace import Call, FakeWorkspace, Handler
+    from notebook_tokens.testing.calls import Call, Handler
+    from notebook_tokens.testing.workspace import FakeWorkspace
 
 CONF_KEYS = ("enableTokensConfig", "maxTokenLifetimeDays")
 
@@ -107,8 +109,6 @@ def _managed_info(ws: FakeWorkspace, token: StoredToken) -> dict[str, Any]:
 
 
 def _workspace_id() -> int:
-    from notebook_tokens.testing.workspace import WORKSPACE_ID
-
     return WORKSPACE_ID
 
 

@@ -10,44 +10,14 @@ import json as _json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from notebook_tokens.testing import auth
+from notebook_tokens.testing.calls import Call, RecordedRequest
 from notebook_tokens.testing.faults import Faults
 from notebook_tokens.testing.model import DAY_MS, Scope, StoredToken, User, new_token_value, token_id_of
 from notebook_tokens.testing.replies import ApiProblem, Reply
 from notebook_tokens.testing.routes import resolve
-
-WORKSPACE_ID = 1234567890123456
-
-
-@dataclass
-class RecordedRequest:
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]  # as received
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        """A header by case-insensitive name."""
-        lowered = name.lower()
-        return next((v for k, v in self.headers.items() if k.lower() == lowered), None)
-
-
-@dataclass
-class Call:
-    """One authenticated request, as the endpoint functions see it."""
-
-    user: User
-    query: dict[str, list[str]]
-    body: bytes
-    params: dict[str, str] = field(default_factory=dict)
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-Handler = Callable[["FakeWorkspace", Call], Any]
 
 
 class FakeWorkspace:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from labdriver import JupyterLab, Notebook, write_notebook
 
-from notebook_tokens.redact import PAT_PATTERN
+from notebook_tokens.core.redact import PAT_PATTERN
 from notebook_tokens.testing import FakeWorkspace
 
 

@@ -1,0 +1,91 @@
+"""Turn an HTTP error answer from the workspace into a redacted `ApiError` with a hint on what to do."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import TYPE_CHECKING
+
+from notebook_tokens.core.errors import ApiError
+from notebook_tokens.core.redact import redact
+
+if TYPE_CHECKING:
+    import requests
+
+__all__ = ["api_error", "hint_for", "is_not_found", "is_tokens_disabled"]
+
+_PRE = re.compile(r"<pre>(.*?)</pre>", re.S | re.I)
+_TAGS = re.compile(r"<[^>]+>")
+_MAX_MESSAGE = 500
+_NOT_FOUND_CODES = frozenset({"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"})
+
+HINT_INVALID_TOKEN = (
+    "The token{from_source} is expired, revoked or mistyped: generate a new one "  # noqa: S105 - a message
+    "(User Settings > Developer > Access tokens, or %dbtoken generate with another credential) "
+    "and save it to the store, or check which store is in use."
+)
+HINT_DISABLED = (
+    "Personal access tokens are disabled in this workspace: your administrator must enable them "
+    "(Settings > Advanced > Personal Access Tokens)."
+)
+HINT_NO_PERMISSION = (
+    "You have no permission to use tokens: your administrator must grant you the Can Use permission "
+    "on tokens (Settings > Advanced > Personal Access Tokens > Permission Settings)."
+)
+HINT_FORBIDDEN = "The token{from_source} is valid but lacks permission for this call: ask a workspace admin."
+
+
+def _message_from(response: requests.Response) -> tuple[str, str]:
+    text = response.text or ""
+    try:
+        body = json.loads(text) if text.strip().startswith("{") else None
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        code = str(body.get("error_code") or body.get("error") or "")
+        message = str(body.get("message") or body.get("error_description") or body.get("detail") or "")
+        return code, message or (response.reason or "")
+    match = _PRE.search(text)
+    if match:
+        return "", html.unescape(_TAGS.sub("", match.group(1))).strip()
+    if "<" in text:
+        return "", response.reason or ""
+    return "", text.strip() or (response.reason or "")
+
+
+def is_tokens_disabled(status: int, message: str) -> bool:
+    """The workspace refuses personal access tokens altogether (enableTokensConfig is off)."""
+    lowered = message.lower()
+    return status == 403 and "token" in lowered and ("disabled" in lowered or "not enabled" in lowered)
+
+
+def hint_for(status: int, error_code: str, message: str, source: str = "") -> str:
+    """What the user should do about a 401/403; empty for other statuses."""
+    from_source = f" from {source}" if source else ""
+    lowered = message.lower()
+    if is_tokens_disabled(status, message):
+        return HINT_DISABLED
+    if status == 403 and "permission to use tokens" in lowered:
+        return HINT_NO_PERMISSION
+    if status == 401 or (status == 403 and "invalid access token" in lowered):
+        return HINT_INVALID_TOKEN.format(from_source=from_source)
+    if status == 403:
+        return HINT_FORBIDDEN.format(from_source=from_source)
+    return ""
+
+
+def api_error(response: requests.Response, source: str = "") -> ApiError:
+    """The redacted ApiError for an error response (status, error_code, message, hint)."""
+    code, message = _message_from(response)
+    message = redact(message)
+    if len(message) > _MAX_MESSAGE:
+        message = message[:_MAX_MESSAGE] + "…"
+    return ApiError(
+        response.status_code, code, message, hint_for(response.status_code, code, message, source)
+    )
+
+
+def is_not_found(error: ApiError) -> bool:
+    """The thing asked for does not exist (or no longer does): a 404 or a not-found error code."""
+    return error.status == 404 or error.error_code in _NOT_FOUND_CODES

@@ -1,0 +1,175 @@
+"""The chain's sources, in order (`SOURCES`): each returns Credentials for the lookup's host, or records why
+it missed, so that CredentialsNotFoundError can list every source tried."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from notebook_tokens.core.errors import InputError, KeyringUnavailableError, StoreError
+from notebook_tokens.core.redact import redact
+from notebook_tokens.credentials.creds import Credentials
+from notebook_tokens.credentials.nbcontext import context_credentials
+from notebook_tokens.credentials.sdkauth import sdk_provider
+from notebook_tokens.credentials.stores.base import Store
+from notebook_tokens.credentials.stores.env import EnvStore
+from notebook_tokens.credentials.stores.keyringstore import KeyringStore
+from notebook_tokens.credentials.stores.netrcstore import NetrcStore, netrc_machine
+from notebook_tokens.credentials.stores.profile import ProfileStore
+from notebook_tokens.credentials.stores.secret import SecretApi
+from notebook_tokens.credentials.stores.specs import parse_store
+
+__all__ = ["NO_HOST", "SECRET_ENV", "SOURCES", "Lookup", "SessionFactory", "short_reason"]
+
+# SCOPE/KEY of a secret holding the token, read inside Databricks
+SECRET_ENV = "NOTEBOOK_TOKENS_SECRET"  # noqa: S105 - a variable name, not a secret
+NO_HOST = "no workspace host known (pass host= or set DATABRICKS_HOST)"
+SessionFactory = Callable[[Credentials], SecretApi]
+
+
+@dataclass
+class Lookup:
+    """One run of the chain: the target host, where to look, and every miss so far (for the error)."""
+
+    host: str | None
+    environ: Mapping[str, str]
+    dbutils: Any
+    session_factory: SessionFactory | None
+    tried: list[tuple[str, str]] = field(default_factory=list)
+
+    def miss(self, source: str, why: str) -> None:
+        self.tried.append((source, why))
+
+
+def from_env(lookup: Lookup) -> Credentials | None:
+    label = "env DATABRICKS_TOKEN"
+    if not lookup.environ.get("DATABRICKS_TOKEN"):
+        lookup.miss(label, "not set")
+    elif lookup.host is None:
+        lookup.miss(label, NO_HOST)
+    else:
+        store = EnvStore(lookup.environ)
+        token = store.read(lookup.host)
+        if token is not None:
+            return Credentials(lookup.host, store.description, token)
+        lookup.miss(label, f"DATABRICKS_HOST is another workspace, not {lookup.host}")
+    return None
+
+
+def from_notebook_context(lookup: Lookup) -> Credentials | None:
+    label = "Databricks notebook context"
+    if not lookup.environ.get("DATABRICKS_RUNTIME_VERSION"):
+        lookup.miss(label, "not in Databricks (DATABRICKS_RUNTIME_VERSION not set)")
+    elif lookup.dbutils is None:
+        lookup.miss(label, "no dbutils in the notebook namespace (pass dbutils=dbutils)")
+    else:
+        found = context_credentials(lookup.host, lookup.dbutils)
+        if isinstance(found, Credentials):
+            return found
+        lookup.miss(label, found)
+    return None
+
+
+def from_secret_env(lookup: Lookup) -> Credentials | None:
+    spec = lookup.environ.get(SECRET_ENV, "").strip()
+    if not spec:
+        lookup.miss("secret scope", f"{SECRET_ENV} (SCOPE/KEY) not set")
+        return None
+    if lookup.dbutils is None:
+        lookup.miss(f"secret scope {spec}", "readable only inside a Databricks notebook (dbutils)")
+        return None
+    label = f"secret scope {spec}"
+    return _from_chain_store(label, lambda: parse_store("secret:" + spec, dbutils=lookup.dbutils), lookup)
+
+
+def from_keyring(lookup: Lookup) -> Credentials | None:
+    store = KeyringStore()
+    return _from_chain_store(store.description, lambda: store, lookup)
+
+
+def from_netrc(lookup: Lookup) -> Credentials | None:
+    store = NetrcStore(environ=lookup.environ)
+    return _from_chain_store(store.description, lambda: store, lookup)
+
+
+def _from_chain_store(label: str, make: Callable[[], Store], lookup: Lookup) -> Credentials | None:
+    if lookup.host is None:
+        lookup.miss(label, NO_HOST)
+        return None
+    try:
+        store = make()
+        token = store.read(lookup.host)
+    except KeyringUnavailableError:
+        lookup.miss(label, "no keyring backend (pip install keyrings.alt, or set PYTHON_KEYRING_BACKEND)")
+        return None
+    except (StoreError, InputError) as exc:
+        lookup.miss(label, short_reason(exc))
+        return None
+    if token is not None:
+        return Credentials(lookup.host, store.description, token, store)
+    lookup.miss(label, _miss(store, lookup.host))
+    return None
+
+
+def from_default_profile(lookup: Lookup) -> Credentials | None:
+    store = ProfileStore(lookup.environ.get("DATABRICKS_CONFIG_PROFILE", "DEFAULT"), lookup.environ)
+    target = lookup.host
+    try:
+        settings = store.settings()
+        token = store.read(target or "") if settings else None
+    except (StoreError, InputError) as exc:
+        lookup.miss(store.description, short_reason(exc))
+        return None
+    if token is not None and target is not None:
+        return Credentials(target, store.description, token)
+    own_host = settings.get("host") if settings else None
+    if settings and target and not settings.get("token") and (not own_host or store.host() == target):
+        try:  # an OAuth / Azure profile: databricks-sdk knows how to use it
+            provider, source = sdk_provider(target, store.name)
+        except Exception as exc:
+            lookup.miss(store.description, f"databricks-sdk could not use it: {short_reason(exc)}")
+            return None
+        return Credentials(target, f"{source}, {store.description}", None, None, provider)
+    lookup.miss(store.description, "not found" if settings is None else "no token for this host")
+    return None
+
+
+def from_sdk(lookup: Lookup) -> Credentials | None:
+    label = "databricks-sdk unified auth"
+    if lookup.host is None:
+        lookup.miss(label, NO_HOST)
+        return None
+    try:
+        provider, source = sdk_provider(lookup.host, None)
+    except Exception as exc:
+        lookup.miss(label, short_reason(exc))
+        return None
+    return Credentials(lookup.host, source, None, None, provider)
+
+
+SOURCES: tuple[Callable[[Lookup], Credentials | None], ...] = (
+    from_env,
+    from_notebook_context,
+    from_secret_env,
+    from_keyring,
+    from_netrc,
+    from_default_profile,
+    from_sdk,
+)
+
+
+def _miss(store: Store, host: str) -> str:
+    if isinstance(store, NetrcStore):
+        if not store.path.exists():
+            return "no such file"
+        return f"no `machine {netrc_machine(host)}` entry with a password"
+    if isinstance(store, KeyringStore):
+        return f"no password for user name {host}"
+    return f"no token for {host}"
+
+
+def short_reason(exc: BaseException) -> str:
+    text = redact(str(exc)).strip().splitlines()
+    first = text[0] if text else type(exc).__name__
+    return first if len(first) <= 200 else first[:200] + "…"

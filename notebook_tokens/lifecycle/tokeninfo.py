@@ -1,0 +1,73 @@
+"""`TokenInfo` (what the Token API reports about a token, never its value) and `GeneratedToken`.
+
+Pure: imports neither IPython, ipywidgets, requests nor os.environ, so views and tests use it freely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from notebook_tokens.core.redact import Token
+
+__all__ = ["GeneratedToken", "TokenInfo", "from_ms"]
+
+
+def from_ms(value: Any) -> datetime | None:
+    """An epoch-milliseconds field as an aware UTC datetime; None for absent, 0 or -1 (no expiry)."""
+    if value in (None, "", -1, "-1", 0, "0"):
+        return None
+    return datetime.fromtimestamp(int(value) / 1000, tz=timezone.utc)
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """One token as the Token API (or token-management) reports it; never holds the value."""
+
+    token_id: str
+    comment: str
+    created: datetime
+    expires: datetime | None
+    status: str  # "active" | "expiring" | "expired"
+    in_use: bool
+    created_by: str | None = None
+    owner_id: str | None = None
+    last_used: date | None = None
+
+    @classmethod
+    def from_api(
+        cls, data: dict[str, Any], *, in_use_id: str | None = None, now: datetime | None = None,
+        expiring_days: int = 7,
+    ) -> TokenInfo:
+        now = now or datetime.now(timezone.utc)
+        expires = from_ms(data.get("expiry_time"))
+        if expires is not None and expires <= now:
+            status = "expired"
+        elif expires is not None and expires - now < timedelta(days=expiring_days):
+            status = "expiring"
+        else:
+            status = "active"
+        last_used_at = from_ms(data.get("last_used_day"))
+        last_used = last_used_at.date() if last_used_at is not None else None
+        owner = data.get("owner_id")
+        return cls(
+            token_id=str(data.get("token_id", "")),
+            comment=str(data.get("comment") or ""),
+            created=from_ms(data.get("creation_time")) or datetime.fromtimestamp(0, tz=timezone.utc),
+            expires=expires,
+            status=status,
+            in_use=bool(in_use_id) and data.get("token_id") == in_use_id,
+            created_by=data.get("created_by_username"),
+            owner_id=str(owner) if owner is not None else None,
+            last_used=last_used,
+        )
+
+
+@dataclass(frozen=True)
+class GeneratedToken:
+    """A new token: its info, the value masked (a `Token`), and the description of where it was stored."""
+
+    info: TokenInfo
+    token: Token
+    stored_in: str

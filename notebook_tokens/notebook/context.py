@@ -1,0 +1,144 @@
+"""Per-shell state shared by `%dbrest`, `%dbtoken` and the panel: settings and the current session.
+
+Settings are a traitlets Configurable named `NotebookTokens`, so
+`%config NotebookTokens.default_store = "..."` works in a cell and
+`c.NotebookTokens.timeout = 30` in `ipython_config.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from traitlets import Bool, Float, Int, Unicode
+from traitlets.config import Configurable
+
+if TYPE_CHECKING:
+    from notebook_tokens.credentials.creds import Credentials
+    from notebook_tokens.http.workspace import WorkspaceSession
+    from notebook_tokens.lifecycle.tokens import TokenManager
+
+
+class NotebookTokens(Configurable):
+    """Settings of the notebook-tokens extension."""
+
+    default_store = Unicode(
+        "", help="Store spec used when a cell names none, e.g. 'secret:ops/pat', 'keyring', 'netrc'."
+    ).tag(config=True)
+    default_profile = Unicode("", help="~/.databrickscfg profile used when a cell names none.").tag(
+        config=True
+    )
+    timeout = Float(60.0, help="Read timeout of REST calls, in seconds.").tag(config=True)
+    redact = Bool(
+        True, help="Replace known token values with [REDACTED] in everything the kernel shows."
+    ).tag(config=True)
+    expiry_warning_days = Int(
+        7, help="A token expiring within this many days is shown as expiring soon."
+    ).tag(config=True)
+
+
+class NotebookContext:
+    """The extension's state for one shell: settings, the default session, the token manager."""
+
+    def __init__(self, shell: Any) -> None:
+        self.shell = shell
+        self.config = NotebookTokens(parent=shell)
+        self._lock = threading.Lock()
+        self._used_spec: str | None = None
+        self._session: WorkspaceSession | None = None
+        self._session_key: tuple[Any, ...] | None = None
+        self._manager: TokenManager | None = None
+
+    @property
+    def dbutils(self) -> Any | None:
+        """Databricks' `dbutils`, when this kernel runs inside a Databricks notebook."""
+        if not os.environ.get("DATABRICKS_RUNTIME_VERSION"):
+            return None
+        namespace = getattr(self.shell, "user_ns", None) or {}
+        return namespace.get("dbutils")
+
+    def _default_choice(self) -> tuple[str | None, str | None]:
+        spec = self._used_spec or self.config.default_store or None
+        if spec and spec.startswith("profile:"):
+            return None, spec.partition(":")[2]
+        return spec, (self.config.default_profile or None) if not spec else None
+
+    def credentials(
+        self, *, store: str | None = None, profile: str | None = None, host: str | None = None
+    ) -> Credentials:
+        from notebook_tokens.http.workspace import credentials
+
+        return credentials(host, store=store, profile=profile, dbutils=self.dbutils)
+
+    def session(
+        self,
+        *,
+        store: str | None = None,
+        profile: str | None = None,
+        host: str | None = None,
+        timeout: float | None = None,
+    ) -> WorkspaceSession:
+        """The default session (cached while the settings stay the same), or a new one for overrides."""
+        from notebook_tokens.http.workspace import WorkspaceSession
+
+        read_timeout = float(timeout if timeout is not None else self.config.timeout)
+        if store or profile or host:
+            creds = self.credentials(store=store, profile=profile, host=host)
+            return WorkspaceSession(creds, timeout=(10.0, read_timeout))
+        default_store, default_profile = self._default_choice()
+        key = (default_store, default_profile, read_timeout)
+        with self._lock:
+            if self._session is None or self._session_key != key:
+                creds = self.credentials(store=default_store, profile=default_profile)
+                if self._session is not None:
+                    self._session.close()
+                self._session = WorkspaceSession(creds, timeout=(10.0, read_timeout))
+                self._session_key = key
+                self._manager = None
+            return self._session
+
+    @contextmanager
+    def call_session(
+        self, *, store: str | None = None, profile: str | None = None, host: str | None = None
+    ) -> Iterator[WorkspaceSession]:
+        """`session()` for one call. A one-off session (made for overrides) is closed afterwards: its auth
+        refers back to it, so otherwise its sockets stay open until the cyclic garbage collector runs."""
+        session = self.session(store=store, profile=profile, host=host)
+        try:
+            yield session
+        finally:
+            if session is not self._session:
+                session.close()
+
+    def use(self, spec: str) -> Credentials:
+        """Make `spec` (a store spec or `profile:NAME`) the default credential of this notebook."""
+        if spec.startswith("profile:"):
+            creds = self.credentials(profile=spec.partition(":")[2])
+        else:
+            creds = self.credentials(store=spec)
+        with self._lock:
+            self._used_spec = spec
+        self.session().use(creds)
+        return creds
+
+    def manager(self) -> TokenManager:
+        """The token manager over the default session."""
+        from notebook_tokens.lifecycle.tokens import TokenManager
+
+        session = self.session()
+        expiring_days = int(self.config.expiry_warning_days)
+        with self._lock:
+            # rebuilt when %config changes expiry_warning_days: the manager is made once per session otherwise
+            if self._manager is None or self._manager.expiring_days != expiring_days:
+                self._manager = TokenManager(session, expiring_days=expiring_days)
+            return self._manager
+
+    def close(self) -> None:
+        with self._lock:
+            if self._session is not None:
+                self._session.close()
+            self._session = None
+            self._manager = None

@@ -1,0 +1,280 @@
+"""`%dbtoken panel`: an ipywidgets panel to list, generate, revoke and rotate personal access tokens.
+
+Laid out like the Access Tokens tab of the Databricks UI: a header card (workspace, user, token source,
+masked value, expiry badge), the token table, Generate / Revoke / Rotate / Refresh, and for admins a second
+tab (panel_admin.py). Two rules shape it:
+- No token value ever enters a widget trait: widget state is saved into notebooks (nbclient does so by
+  default). A generated value goes straight into a store; the panel only says where.
+- The number of widget models does not grow with the number of tokens: the table is one `HTML`, the row
+  picker one `SelectMultiple`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+
+from notebook_tokens.core.errors import NotebookTokensError
+from notebook_tokens.lifecycle.conf import workspace_conf
+from notebook_tokens.lifecycle.rotation import rotate
+from notebook_tokens.notebook.panel.common import ConfirmBar, JobRunner, describe_error
+from notebook_tokens.notebook.panel.form import GenerateForm
+from notebook_tokens.notebook.panel.markup import (
+    header_html,
+    revoke_confirm_html,
+    row_label,
+    short_id,
+    table_html,
+)
+
+if TYPE_CHECKING:
+    from notebook_tokens.credentials.stores.base import Store
+    from notebook_tokens.lifecycle.tokens import GeneratedToken, TokenInfo, TokenManager
+    from notebook_tokens.notebook.context import NotebookContext
+
+__all__ = ["TokenPanel", "show"]
+
+
+class TokenPanel:
+    """The panel. `widget` is the root widget; displaying a TokenPanel displays it.
+
+    `background=False` runs every action inline, so `Button.click()` is deterministic in tests.
+    """
+
+    def __init__(
+        self,
+        manager: TokenManager,
+        *,
+        default_store: str = "",
+        store_resolver: Callable[[str], Store | str] | None = None,
+        background: bool = True,
+    ) -> None:
+        self.manager = manager
+        self._infos: list[TokenInfo] = []
+        self._me: dict[str, Any] = {}
+        self.header = widgets.HTML()
+        self.table = widgets.HTML()
+        self.sort = widgets.Dropdown(
+            options=[("Creation: oldest first", "asc"), ("Creation: newest first", "desc")],
+            value="asc",
+            description="Sort",
+            layout=widgets.Layout(width="260px", margin="0 0 0 auto"),
+        )
+        self.picker = widgets.SelectMultiple(
+            options=[], rows=5, description="Select", layout=widgets.Layout(width="auto")
+        )
+        self.revoke_button = widgets.Button(description="Revoke…", icon="trash", button_style="danger")
+        self.rotate_button = widgets.Button(description="Rotate…", icon="sync")
+        self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
+        self.status = widgets.HTML()
+        self.confirm = ConfirmBar()
+        self.form = GenerateForm(default_store)
+        self.runner = JobRunner(
+            self.status,
+            [self.revoke_button, self.rotate_button, self.refresh_button, self.form.button],
+            background=background,
+            allowed=lambda button: button is not self.form.button or self.form.tokens_enabled,
+        )
+        self._resolve = store_resolver or (lambda spec: spec)
+        self.sort.observe(lambda _change: self._render_table(), names="value")
+        self.revoke_button.on_click(lambda _b: self.ask_revoke())
+        self.rotate_button.on_click(lambda _b: self.ask_rotate())
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        self.form.button.on_click(lambda _b: self.generate())
+        actions = widgets.HBox(
+            [self.revoke_button, self.rotate_button, self.refresh_button, self.sort],
+            layout=widgets.Layout(align_items="center"),
+        )
+        mine = widgets.VBox(
+            [self.table, self.picker, actions, self.confirm.widget, self.form.widget],
+            layout=widgets.Layout(padding="4px 0"),
+        )
+        self.admin: Any = None
+        self.body = widgets.VBox([mine])
+        self.widget = widgets.VBox(
+            [self.header, self.body, self.status], layout=widgets.Layout(max_width="1100px")
+        )
+        self.widget.add_class("nt-panel")
+        self._render_header()
+        self.runner.run("Loading tokens", self._load_all, self._loaded)
+        self.runner.wait()
+
+    # -- display ----------------------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    @property
+    def infos(self) -> list[TokenInfo]:
+        return list(self._infos)
+
+    # -- loading ----------------------------------------------------------------------------------
+    def _load_all(self) -> tuple[dict[str, Any], bool, Any, list[TokenInfo], str]:
+        me = self.manager.me()
+        admin = self.manager.is_admin(me)
+        conf = workspace_conf(self.manager.session)
+        try:  # with tokens disabled the list is refused, yet an admin needs the panel to enable them
+            return me, admin, conf, self.manager.list(), ""
+        except NotebookTokensError as exc:
+            return me, admin, conf, [], describe_error(exc)
+
+    def _loaded(self, result: tuple[dict[str, Any], bool, Any, list[TokenInfo], str]) -> None:
+        self._me, admin, conf, infos, error = result
+        self.form.set_limit(conf.max_lifetime_days, conf.tokens_enabled)
+        self._show_tokens(infos)
+        if admin and self.admin is None:
+            from notebook_tokens.notebook.panel.admin import AdminTab
+
+            self.admin = AdminTab(self.manager, background=self.runner.background)
+            tabs = widgets.Tab(children=[self.body.children[0], self.admin.widget])
+            tabs.set_title(0, "My tokens")
+            tabs.set_title(1, "Admin")
+            tabs.observe(self._tab_changed, names="selected_index")
+            self.tabs = tabs
+            self.body.children = [tabs]
+        if error:
+            self.runner.say("error", error)
+        else:
+            self.runner.say("info", f"{len(infos)} token{'s' if len(infos) != 1 else ''}.")
+
+    def _tab_changed(self, change: dict[str, Any]) -> None:
+        if change["new"] == 1 and self.admin is not None and not self.admin.loaded:
+            self.admin.refresh()
+
+    def refresh(self) -> None:
+        """Reload the token list (and the header) from the workspace."""
+        self.confirm.hide()
+        self.runner.run("Refreshing", self.manager.list, self._refreshed)
+
+    def _refreshed(self, infos: list[TokenInfo]) -> None:
+        self._show_tokens(infos)
+        self.runner.say("info", f"{len(infos)} token{'s' if len(infos) != 1 else ''}.")
+
+    def _show_tokens(self, infos: Sequence[TokenInfo]) -> None:
+        self._infos = list(infos)
+        self._render_header()
+        self._render_table()
+
+    def _render_header(self) -> None:
+        session = self.manager.session
+        creds = session.credentials
+        current = next((info for info in self._infos if info.in_use), None)
+        self.header.value = header_html(
+            workspace=session.host,
+            user=str(self._me.get("userName") or "unknown"),
+            source=creds.source,
+            masked=creds.token.masked if creds.token is not None else "(not a personal access token)",
+            expires=current.expires if current else None,
+            status=current.status if current else "unknown",
+        )
+
+    def _render_table(self) -> None:
+        rows = sorted(self._infos, key=lambda i: (i.created, i.token_id), reverse=self.sort.value == "desc")
+        self.table.value = table_html(rows, empty="You have no tokens. Generate one below.")
+        self.picker.options = [(row_label(info), info.token_id) for info in rows]
+
+    # -- actions ----------------------------------------------------------------------------------
+    def generate(self) -> None:
+        """Generate a token with the form's comment, lifetime and store; the value goes into the store."""
+        self.confirm.hide()
+        try:
+            comment, lifetime, spec = self.form.values()
+        except Exception as exc:  # an InputError from the form: shown, nothing sent
+            self.runner.say("error", describe_error(exc))
+            return
+        self.runner.run(
+            "Generating a token",
+            lambda: self.manager.generate(comment, lifetime, store=self._resolve(spec)),
+            self._generated,
+        )
+
+    def _generated(self, generated: GeneratedToken) -> None:
+        self._show_tokens(self.manager.list())
+        info = generated.info
+        expires = "never expires" if info.expires is None else f"expires {info.expires:%Y-%m-%d %H:%M} UTC"
+        self.form.comment.value = ""
+        self.runner.say(
+            "ok",
+            f"Generated token {short_id(info.token_id)} ({generated.token.masked}, {expires}) and stored "
+            f"it in {generated.stored_in}. The value is not shown and is not kept in this notebook.",
+        )
+
+    def ask_revoke(self) -> None:
+        picked = set(self.picker.value)
+        chosen = [info for info in self._infos if info.token_id in picked]
+        if not chosen:
+            self.runner.say("warn", "Select one or more tokens in the list first.")
+            return
+        self.confirm.ask(
+            revoke_confirm_html(chosen),
+            "Revoke Tokens" if len(chosen) > 1 else "Revoke Token",
+            lambda: self._revoke([info.token_id for info in chosen]),
+        )
+
+    def _revoke(self, token_ids: list[str]) -> None:
+        def work() -> list[TokenInfo]:
+            for done, token_id in enumerate(token_ids, start=1):
+                self.manager.revoke(token_id, missing_ok=True)
+                if len(token_ids) > 1:
+                    self.runner.say("working", f"Revoking… {done} of {len(token_ids)} done")
+            return self.manager.list()
+
+        def done(infos: list[TokenInfo]) -> None:
+            self._show_tokens(infos)
+            plural = "s" if len(token_ids) > 1 else ""
+            self.runner.say("ok", f"Revoked {len(token_ids)} token{plural}.")
+
+        self.runner.run("Revoking", work, done)
+
+    def ask_rotate(self) -> None:
+        creds = self.manager.session.credentials
+        if creds.token is None:
+            self.runner.say("error", "The token in use is not a personal access token: nothing to rotate.")
+            return
+        store = creds.store
+        target = store.description if store is not None else self.form.store_spec_or_none()
+        if target is None:
+            self.runner.say(
+                "error",
+                f"The token in use comes from {creds.source}, which cannot be written: choose a store "
+                "in the Generate form below (secret scope, keyring or netrc) and rotate again.",
+            )
+            return
+        self.confirm.ask(
+            f"<b>Rotate the token in use ({escape(creds.token.masked)})?</b> A new token is generated, "
+            f"written to {escape(target)}, verified, and then the old one is revoked.",
+            "Rotate Token",
+            lambda: self._rotate(None if store is not None else self._resolve(target)),
+        )
+
+    def _rotate(self, store: Store | str | None) -> None:
+        def done(result: Any) -> None:
+            self._show_tokens(self.manager.list())
+            warning = f" {result.warning}" if getattr(result, "warning", None) else ""
+            old = f"; {short_id(result.old_id)} revoked" if result.old_id else ""
+            self.runner.say(
+                "warn" if warning else "ok",
+                f"Rotated: now using {short_id(result.new_id)}, stored in {result.stored_in}{old}.{warning}",
+            )
+
+        self.runner.run("Rotating", lambda: rotate(self.manager, store), done)
+
+
+def show(context: NotebookContext, *, background: bool = True) -> TokenPanel:
+    """Build the panel over the notebook's default session and display it."""
+    from IPython.display import display  # IPython ships no type information
+
+    from notebook_tokens.credentials.stores.specs import parse_store
+
+    manager = context.manager()
+
+    def resolve(spec: str) -> Store | str:
+        return parse_store(spec, api=manager.session, dbutils=context.dbutils)
+
+    panel = TokenPanel(
+        manager, default_store=context.config.default_store, store_resolver=resolve, background=background
+    )
+    display(panel.widget)  # type: ignore[no-untyped-call]
+    return panel

@@ -1,0 +1,198 @@
+"""`%dbrest` / `%%dbrest`: Databricks REST calls from notebook cells, the bearer injected per request.
+
+Thin front end: parse (restcell) -> call (restcall, over the context's WorkspaceSession) -> RestResult
+(render). Input problems become `UsageError` here, and only here.
+"""
+
+# IPython's magic_arguments decorators carry no type information:
+# mypy: disable-error-code="no-untyped-call, untyped-decorator"
+from __future__ import annotations
+
+import keyword
+import shlex
+from typing import TYPE_CHECKING, Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from notebook_tokens.core.errors import (
+    ApiError,
+    CredentialsNotFoundError,
+    InputError,
+    StoreError,
+    TransportError,
+)
+from notebook_tokens.core.redact import redact
+
+if TYPE_CHECKING:
+    from notebook_tokens.notebook.context import NotebookContext
+    from notebook_tokens.notebook.rest.render import RestResult
+
+__all__ = ["DbRestMagics"]
+
+_PARSE_CACHE_SIZE = 256
+_USER_ERRORS = (InputError, TransportError, CredentialsNotFoundError, StoreError)
+
+
+@magics_class
+class DbRestMagics(Magics):
+    """The `%dbrest` magics; `context` holds the settings and the workspace session."""
+
+    def __init__(self, shell: Any, context: NotebookContext) -> None:
+        super().__init__(shell)
+        self.context = context
+        self._ip: Any = shell  # Magics.shell is typed Optional; this one always has a shell
+        self._parsed: dict[str, Any] = {}
+
+    @magic_arguments()
+    @argument("-o", "--out", metavar="NAME", help="store the result data in this notebook variable")
+    @argument("-q", "--quiet", action="store_true", help="display nothing (the line form still returns)")
+    @argument("--all", dest="all_pages", action="store_true", help="follow pagination and merge the lists")
+    @argument("--max-pages", type=int, metavar="N", help="--all, for at most N pages")
+    @argument("-e", "--extract", metavar="EXPR", help="JMESPath expression applied to the JSON answer")
+    @argument("--raise", dest="raise_errors", action="store_true", help="raise on HTTP errors (fail the run)")
+    @argument("--timeout", type=float, metavar="S", help="seconds to wait (connect and read)")
+    @argument("--store", metavar="SPEC", help="credential store, e.g. keyring, netrc, secret:ops/pat")
+    @argument("--profile", metavar="NAME", help="~/.databrickscfg profile")
+    @argument("--host", metavar="URL", help="workspace URL (default: DATABRICKS_HOST or the profile's host)")
+    @argument("-v", "--verbose", action="store_true", help="show the request line and headers (masked)")
+    @argument("--table", action="store_true", help="render a list of objects as an HTML table")
+    @argument("request", nargs="*", metavar="[METHOD] PATH [name==value ...] [Header:value ...]")
+    @line_cell_magic
+    def dbrest(self, line: str, cell: str | None = None) -> RestResult:
+        """Call the Databricks REST API of the workspace; the token comes from a store, never from the cell.
+
+        METHOD is GET (default), POST, PUT, PATCH, DELETE or HEAD. PATH is relative to the workspace.
+        The cell body is JSON (or @file.json); $name and ${name} take values from the notebook, $$ is a $.
+        For GET and DELETE a JSON object body becomes query parameters. IPython expands {expr} and $var on
+        the magic line itself.
+
+        Examples::
+
+            %%dbrest GET /api/2.0/clusters/list
+
+            %%dbrest POST /api/2.0/clusters/start
+            {"cluster_id": "$cid"}
+
+            ids = %dbrest GET /api/2.1/clusters/list page_size==100 --all -e 'clusters[].cluster_id' -q
+            %dbrest GET /api/2.0/clusters/get cluster_id=={cid} -o cluster
+            %dbrest GET /api/2.1/jobs/list --table --profile PROD
+        """
+        try:
+            return self._run(line, cell)
+        except _USER_ERRORS as exc:
+            raise UsageError(redact(str(exc))) from None
+
+    def _run(self, line: str, cell: str | None) -> RestResult:
+        from notebook_tokens.notebook.rest import call as restcall
+        from notebook_tokens.notebook.rest.parse import parse_request
+
+        args = self._parse_line(line)
+        finder = _compile_extract(args.extract)
+        _check_options(args)
+        namespace = self._ip.user_ns
+        request = parse_request(args.request, cell, namespace)  # every input check before any session
+        progress = None if args.quiet else _Progress()
+        all_pages = args.all_pages or args.max_pages is not None  # --max-pages alone means --all
+        options = restcall.CallOptions(all_pages, args.max_pages, args.timeout, args.table, progress)
+        with self.context.call_session(store=args.store, profile=args.profile, host=args.host) as session:
+            if not request.path.startswith("/"):  # an absolute URL: only the workspace's own origin
+                request = parse_request(args.request, cell, namespace, host=session.host)
+            result = restcall.call(session, request, options)
+        if progress is not None:
+            progress.done(result.pages, result.elapsed.total_seconds())
+        return self._finish(args, result, finder)
+
+    def _finish(self, args: Any, result: RestResult, finder: Any) -> RestResult:
+        if args.verbose and not args.quiet:
+            _display(result.request._repr_mimebundle_()[0])
+        if not result.ok and args.raise_errors:
+            raise ApiError(
+                result.status_code, result.error_code, result.message or result.reason, result.hint
+            )
+        if result.ok and finder is not None:
+            result.data = finder.search(result.data)
+        if result.ok and args.out:
+            self._ip.user_ns[args.out] = result.data
+        if args.quiet:
+            result.quiet_in = self._ip.execution_count
+            return result
+        if result.note and result.shows_json_tree:  # the tree view hides the text form's note
+            from notebook_tokens.notebook.rest.render import note_bundle
+
+            _display(note_bundle(result.note))
+        return result
+
+    def _parse_line(self, line: str) -> Any:
+        # Parsing is a pure function of the line, and re-running a cell repeats it: keep recent parses
+        # (argparse costs more than the rest of %dbrest's own work together).
+        args = self._parsed.get(line)
+        if args is None:
+            args = self._parsed[line] = _parse_words(self.dbrest.parser, _split(line))
+            if len(self._parsed) > _PARSE_CACHE_SIZE:
+                del self._parsed[next(iter(self._parsed))]
+        return args
+
+
+def _split(line: str) -> list[str]:
+    if not any(char in line for char in "'\"\\"):
+        return line.split()  # what shlex.split gives for a line without quotes or escapes, 3x faster
+    try:
+        return shlex.split(line)
+    except ValueError as exc:
+        raise InputError(f"cannot split the %dbrest line ({exc}): check its quotes") from None
+
+
+def _parse_words(parser: Any, words: list[str]) -> Any:
+    # parse_known_args is several times cheaper; the intermixed parse is needed only when an option sits
+    # between the request words (GET -q /api/...), and it also reports unknown options.
+    args, extras = parser.parse_known_args(words)
+    return parser.parse_intermixed_args(words) if extras else args
+
+
+def _check_options(args: Any) -> None:
+    if args.out is not None and (not args.out.isidentifier() or keyword.iskeyword(args.out)):
+        raise InputError(f"-o {args.out!r} is not a variable name: use letters, digits and _")
+    if args.max_pages is not None and args.max_pages < 1:
+        raise InputError(f"--max-pages {args.max_pages}: give at least 1 page")
+    if args.timeout is not None and args.timeout <= 0:
+        raise InputError(f"--timeout {args.timeout:g}: give a number of seconds above 0")
+
+
+def _compile_extract(expression: str | None) -> Any:
+    if expression is None:
+        return None
+    import jmespath  # lazy: only -e needs it
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        return jmespath.compile(expression)
+    except JMESPathError as exc:
+        raise InputError(f"-e {expression!r} is not a valid JMESPath expression: {exc}") from None
+
+
+def _display(bundle: dict[str, Any], **kwargs: Any) -> Any:
+    from IPython.display import display
+
+    return display(bundle, raw=True, **kwargs)
+
+
+class _Progress:
+    """A single output line, updated in place while --all fetches pages."""
+
+    def __init__(self) -> None:
+        self._handle: Any = None
+
+    def __call__(self, pages: int, items: int, seconds: float) -> None:
+        from notebook_tokens.notebook.rest.render import progress_text
+
+        bundle = {"text/plain": progress_text(pages, items, seconds)}
+        if self._handle is None:
+            self._handle = _display(bundle, display_id=True)
+        else:
+            self._handle.update(bundle, raw=True)
+
+    def done(self, pages: int, seconds: float) -> None:
+        if self._handle is not None:
+            self._handle.update({"text/plain": f"--all: fetched {pages} pages in {seconds:.1f} s"}, raw=True)

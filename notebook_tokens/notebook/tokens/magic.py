@@ -1,0 +1,224 @@
+"""`%dbtoken`: token status, list, generate, revoke, rotate, use, whoami, netrc, redact, panel.
+
+Thin: parse the line (refusing anything shaped like a token), call `TokenManager`, render with tokenviews.
+Errors become `UsageError` here and only here. See `%dbtoken?` / `%dbtoken --help`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from IPython.core.error import StdinNotImplementedError, UsageError
+from IPython.core.magic import Magics, line_magic, magics_class
+
+from notebook_tokens.core.errors import InputError, NotebookTokensError
+from notebook_tokens.core.lifetimes import humanize_until
+from notebook_tokens.core.redact import looks_like_token, redact
+from notebook_tokens.lifecycle.admin import admin_list, set_workspace_conf
+from notebook_tokens.lifecycle.conf import workspace_conf
+from notebook_tokens.lifecycle.rotation import rotate
+from notebook_tokens.notebook import tokenviews
+
+if TYPE_CHECKING:
+    from notebook_tokens.notebook.context import NotebookContext
+
+__all__ = ["DbTokenMagics", "build_parser", "looks_like_token"]
+
+_LITERAL_REFUSED = (
+    "that argument looks like a token, and a magic line is saved in IPython's history (history.sqlite): "
+    "it was not used. Enter a token with getpass.getpass() in code, or keep it in a store "
+    "(secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH]) and run %dbtoken use SPEC."
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise InputError(f"{message}\n{self.format_usage().strip()}")
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        raise _HelpShown(message or "")
+
+
+class _HelpShown(Exception):
+    """--help was asked: the help text was printed, nothing else to do."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="%dbtoken",
+        description="Personal access tokens of the notebook's workspace. Bare %dbtoken shows who you are, "
+        "the workspace, where the token came from and when it expires.",
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    listing = sub.add_parser("list", help="your tokens (admins: --all-users / --user U)")
+    listing.add_argument("--all-users", action="store_true", help="everyone's tokens (admins)")
+    listing.add_argument("--user", help="one user's tokens (admins)")
+    listing.add_argument("--expired", action="store_true", help="only expired tokens (with --all-users)")
+    listing.add_argument("--unused-days", type=int, metavar="N", help="unused for N days (with --all-users)")
+    generate = sub.add_parser("generate", help="create a token straight into a store")
+    generate.add_argument("--comment", default="", help="what the token is for")
+    generate.add_argument("--lifetime", default="90d", help='e.g. 90d, 12h, 2w or "never" (default 90d)')
+    generate.add_argument("--store", required=True, help="secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH]")
+    revoke = sub.add_parser("revoke", help="revoke tokens by id (admins: --all-users with filters)")
+    revoke.add_argument("ids", nargs="*", metavar="ID", help="Token IDs (see %%dbtoken list)")
+    revoke.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    revoke.add_argument("--all-users", action="store_true", help="any user's tokens (token management)")
+    revoke.add_argument("--user", help="with --all-users: only this user's tokens")
+    revoke.add_argument("--expired", action="store_true", help="with --all-users: every expired token")
+    revoke.add_argument("--unused-days", type=int, metavar="N", help="with --all-users: unused for N days")
+    revoke.add_argument("--concurrency", type=int, default=8, help="parallel revokes (admin bulk, default 8)")
+    rotate = sub.add_parser("rotate", help="replace the token in use with a new one, then revoke the old")
+    rotate.add_argument("--store", help="where the new token goes (default: where the current one lives)")
+    rotate.add_argument("--lifetime", help="of the new token (default 90d, or the workspace maximum if less)")
+    use = sub.add_parser("use", help="switch this notebook to the token in a store or profile")
+    use.add_argument("spec", help="secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH], env or profile:NAME")
+    sub.add_parser("status", help="the status card (the same as a bare %%dbtoken)")
+    sub.add_parser("whoami", help="user and workspace of the token in use")
+    netrc = sub.add_parser("netrc", help="write the token in use to a .netrc for curl -n")
+    netrc.add_argument("path", nargs="?", help="default ~/.netrc")
+    redaction = sub.add_parser("redact", help="turn output redaction on or off")
+    redaction.add_argument("state", choices=["on", "off"])
+    conf = sub.add_parser("conf", help="workspace token settings (admins change them)")
+    switch = conf.add_mutually_exclusive_group()
+    switch.add_argument("--enable", action="store_true", help="enable personal access tokens")
+    switch.add_argument("--disable", action="store_true", help="disable personal access tokens")
+    conf.add_argument("--max-days", type=int, metavar="N", help="maximum lifetime of new tokens, 0 = none")
+    sub.add_parser("panel", help="the interactive token panel (ipywidgets)")
+    return parser
+
+
+def _show(text: str, html: str | None = None) -> None:
+    from IPython.display import display
+
+    bundle = {"text/plain": text} if html is None else {"text/plain": text, "text/html": html}
+    display(bundle, raw=True)  # type: ignore[no-untyped-call]
+
+
+@magics_class
+class DbTokenMagics(Magics):
+    """`%dbtoken` over the notebook's `NotebookContext`."""
+
+    def __init__(self, shell: Any, context: NotebookContext) -> None:
+        super().__init__(shell)
+        self.context = context
+        self.ask: Callable[[str], str] = input  # a kernel without stdin raises StdinNotImplementedError
+
+    @line_magic
+    def dbtoken(self, line: str = "") -> None:
+        """Personal access tokens: %dbtoken [list|generate|revoke|rotate|use|whoami|netrc|redact|conf|panel].
+
+        Run `%dbtoken --help` or `%dbtoken SUBCOMMAND --help` for the options."""
+        try:
+            self._run(line)
+        except _HelpShown:
+            return
+        except NotebookTokensError as error:
+            raise UsageError(redact(str(error))) from error
+
+    def _run(self, line: str) -> None:
+        try:
+            argv = shlex.split(line)
+        except ValueError as error:
+            raise InputError(f"cannot read the line: {error}") from error
+        if any(looks_like_token(arg) for arg in argv) or looks_like_token(line):
+            raise InputError(_LITERAL_REFUSED)
+        args = build_parser().parse_args(argv)
+        handler = getattr(self, f"_cmd_{(args.command or 'status').replace('-', '_')}")
+        handler(args)
+
+    # -- subcommands: parse -> call -> render --------------------------------------------------------
+    def _cmd_status(self, args: argparse.Namespace) -> None:
+        from notebook_tokens.notebook.tokens.commands import status_card
+
+        card = status_card(self.context.manager())
+        _show(tokenviews.status_card_text(card), tokenviews.status_card_html(card))
+
+    def _cmd_whoami(self, args: argparse.Namespace) -> None:
+        manager = self.context.manager()
+        user = manager.me().get("userName", "?")
+        _show(f"{user} on {manager.session.host} (token from {manager.session.source})")
+
+    def _cmd_list(self, args: argparse.Namespace) -> None:
+        manager = self.context.manager()
+        admin = bool(args.all_users or args.user)
+        if admin:
+            infos = admin_list(manager, user=args.user, expired=True if args.expired else None,
+                                       unused_days=args.unused_days)
+        elif args.expired or args.unused_days is not None:
+            raise InputError("--expired and --unused-days need --all-users (admins)")
+        else:
+            infos = manager.list()
+        _show(tokenviews.token_table_text(infos, show_owner=admin),
+              tokenviews.token_table_html(infos, show_owner=admin, show_last_used=admin))
+
+    def _cmd_generate(self, args: argparse.Namespace) -> None:
+        made = self.context.manager().generate(args.comment, args.lifetime, store=self._store(args.store))
+        expiry = humanize_until(made.info.expires) if made.info.expires else "never"
+        _show(f"Generated {made.token} (Token ID {made.info.token_id}), stored in {made.stored_in}; "
+              f"expires {expiry}. Use it with %dbtoken use {args.store}")
+
+    def _cmd_revoke(self, args: argparse.Namespace) -> None:
+        from notebook_tokens.notebook.tokens.commands import revoke_command
+
+        revoke_command(self.context.manager(), args, confirm=self._confirm, show=_show)
+
+    def _cmd_rotate(self, args: argparse.Namespace) -> None:
+        manager = self.context.manager()
+        store = self._store(args.store) if args.store else None
+        result = rotate(manager, store, lifetime=args.lifetime)
+        text = (f"Rotated: {result.token} (Token ID {result.new_id}) is stored in {result.stored_in} and in "
+                f"use; old token {result.old_id} revoked.")
+        if result.repaired:
+            text += f" Cleaned up after an interrupted rotation: {', '.join(result.repaired)}."
+        _show(f"{text}\nWarning: {result.warning}" if result.warning else text)
+
+    def _cmd_use(self, args: argparse.Namespace) -> None:
+        creds = self.context.use(args.spec)
+        shown = creds.token.masked if creds.token is not None else "OAuth"
+        _show(f"Now using {shown} from {creds.source} on {creds.host}")
+
+    def _cmd_netrc(self, args: argparse.Namespace) -> None:
+        session = self.context.session()
+        token = session.credentials.token
+        if token is None:
+            raise InputError(f"{session.source} is not a personal access token: nothing to write to .netrc")
+        store = self._store(f"netrc:{args.path}" if args.path else "netrc")
+        store.write(session.host, token)
+        _show(f"Wrote {token} for {session.host} to {store.description} (machine … login token password …); "
+              f"curl -n {session.host}/api/2.0/token/list now works")
+
+    def _cmd_redact(self, args: argparse.Namespace) -> None:
+        self.context.config.redact = args.state == "on"
+        _show(f"Output redaction is {args.state}.")
+
+    def _cmd_conf(self, args: argparse.Namespace) -> None:
+        manager = self.context.manager()
+        enabled = True if args.enable else False if args.disable else None
+        if enabled is not None or args.max_days is not None:
+            set_workspace_conf(manager, tokens_enabled=enabled, max_lifetime_days=args.max_days)
+        conf = workspace_conf(manager.session)
+        limit = f"{conf.max_lifetime_days} days" if conf.max_lifetime_days else "no limit"
+        _show(f"Personal access tokens: {'enabled' if conf.tokens_enabled else 'disabled'}; "
+              f"maximum lifetime of new tokens: {limit}")
+
+    def _cmd_panel(self, args: argparse.Namespace) -> None:
+        from notebook_tokens.notebook.panel import tokenpanel as panel  # lazy: imports ipywidgets
+
+        panel.show(self.context)
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _store(self, spec: str) -> Any:
+        from notebook_tokens.credentials.stores.specs import parse_store
+
+        return parse_store(spec, api=self.context.session(), dbutils=self.context.dbutils)
+
+    def _confirm(self, question: str) -> bool:
+        try:
+            answer = self.ask(f"{question} [y/N] ")
+        except (StdinNotImplementedError, EOFError, OSError) as error:
+            raise InputError("this kernel cannot ask for confirmation: pass --yes to revoke") from error
+        return answer.strip().lower() in {"y", "yes"}
+
