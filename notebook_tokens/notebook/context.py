@@ -114,14 +114,23 @@ class NotebookContext:
                 session.close()
 
     def use(self, spec: str) -> Credentials:
-        """Make `spec` (a store spec or `profile:NAME`) the default credential of this notebook."""
+        """Make `spec` (a store spec or `profile:NAME`) the default credential of this notebook. The
+        credential is resolved once and becomes the default session's, whatever that session was."""
+        from notebook_tokens.http.workspace import WorkspaceSession
+
         if spec.startswith("profile:"):
             creds = self.credentials(profile=spec.partition(":")[2])
         else:
             creds = self.credentials(store=spec)
+        read_timeout = float(self.config.timeout)
         with self._lock:
             self._used_spec = spec
-        self.session().use(creds)
+            if self._session is None:
+                self._session = WorkspaceSession(creds, timeout=(10.0, read_timeout))
+            else:  # the same session object: a panel or manager holding it follows the switch
+                self._session.use(creds)
+                self._session.timeout = (10.0, read_timeout)
+            self._session_key = (*self._default_choice(), read_timeout)
         return creds
 
     def manager(self) -> TokenManager:

@@ -211,9 +211,15 @@ class DbTokenMagics(Magics):
 
     # -- helpers ---------------------------------------------------------------------------------
     def _store(self, spec: str) -> Any:
+        """The store a spec names. Only a secret scope written outside a notebook needs the workspace
+        session (the Secrets API); no other store opens one."""
+        from notebook_tokens.credentials.stores.secret import SecretStore
         from notebook_tokens.credentials.stores.specs import parse_store
 
-        return parse_store(spec, api=self.context.session(), dbutils=self.context.dbutils)
+        store = parse_store(spec, dbutils=self.context.dbutils)
+        if isinstance(store, SecretStore) and store.api is None:
+            store.api = self.context.session()
+        return store
 
     def _confirm(self, question: str) -> bool:
         try:

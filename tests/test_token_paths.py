@@ -1,0 +1,76 @@
+"""The token paths do no wasted work: `%dbtoken use` resolves the credential once, and naming a store
+that needs no API (netrc, keyring) opens no workspace session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+from tokensupport import MemoryKeyring
+
+from notebook_tokens.notebook.extension import get_context
+from notebook_tokens.notebook.tokens.magic import DbTokenMagics
+
+
+class CountingKeyring(MemoryKeyring):
+    """An in-memory keyring (no desktop keyring exists here) that counts its reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.reads += 1
+        return super().get_password(service, username)
+
+
+@pytest.fixture
+def counting_keyring() -> Iterator[CountingKeyring]:
+    previous = keyring.get_keyring()
+    backend = CountingKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def ip(db_env: Any) -> Iterator[InteractiveShell]:
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    created = not InteractiveShell.initialized()
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    shell = InteractiveShell.instance(config=config)
+    shell.run_line_magic("load_ext", "notebook_tokens")
+    yield shell
+    shell.run_line_magic("unload_ext", "notebook_tokens")
+    if created:
+        InteractiveShell.clear_instance()
+
+
+def test_use_keyring_reads_the_keyring_once(
+    ip: InteractiveShell, db_env: Any, counting_keyring: CountingKeyring
+) -> None:
+    """One credential lookup: the store is read once, and the session it made is the one later cells use."""
+    counting_keyring.passwords[("databricks", db_env.url)] = db_env.workspace.user_token
+    with capture_output():
+        ip.run_line_magic("dbtoken", "use keyring")
+    assert counting_keyring.reads == 1
+    context = get_context(ip)
+    assert context.session().source == "keyring service databricks"
+    assert counting_keyring.reads == 1  # the default session was not resolved again
+
+
+def test_naming_a_netrc_store_opens_no_session(ip: InteractiveShell, tmp_path: Path) -> None:
+    """A netrc store is a file: building it resolves no credential and opens no workspace session."""
+    magics = ip.magics_manager.registry["DbTokenMagics"]
+    assert isinstance(magics, DbTokenMagics)
+    store = magics._store(f"netrc:{tmp_path / 'netrc'}")
+    assert store.description == f"netrc {tmp_path / 'netrc'}"
+    assert get_context(ip)._session is None
