@@ -14,7 +14,7 @@ from notebook_tokens.http.workspace import WorkspaceSession
 from notebook_tokens.lifecycle.admin import admin_list, bulk_revoke, set_workspace_conf
 from notebook_tokens.lifecycle.conf import workspace_conf
 from notebook_tokens.lifecycle.tokens import TokenManager
-from notebook_tokens.notebook.tokenviews import revoke_results_text
+from notebook_tokens.notebook.cardviews import revoke_results_text
 
 DAY_MS = 86_400_000
 

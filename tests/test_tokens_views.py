@@ -6,16 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from notebook_tokens.lifecycle.tokens import TokenInfo
-from notebook_tokens.notebook.tokenviews import (
+from notebook_tokens.notebook.cardviews import (
     StatusCard,
     revoke_results_html,
     revoke_results_text,
-    short_id,
     status_card_html,
     status_card_text,
-    token_table_html,
-    token_table_text,
 )
+from notebook_tokens.notebook.tokenviews import short_id, token_table_html, token_table_text
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 

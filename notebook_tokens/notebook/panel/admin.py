@@ -42,6 +42,21 @@ class AdminTab:
         self.manager = manager
         self.loaded = False
         self._infos: list[TokenInfo] = []
+        self._build_filters_and_table()
+        self._build_settings()
+        self.status = widgets.HTML()
+        self.runner = JobRunner(
+            self.status,
+            [self.apply, self.revoke_button, self.save_conf, self.select_all],
+            background=background,
+        )
+        self.apply.on_click(lambda _b: self.refresh())
+        self.select_all.on_click(lambda _b: self._select_all())
+        self.revoke_button.on_click(lambda _b: self.ask_revoke())
+        self.save_conf.on_click(lambda _b: self.save_settings())
+        self.widget = self._layout()
+
+    def _build_filters_and_table(self) -> None:
         self.user = widgets.Text(
             description="User", placeholder="all users", layout=widgets.Layout(width="260px")
         )
@@ -72,6 +87,8 @@ class AdminTab:
             layout=widgets.Layout(display="none", width="420px"),
         )
         self.confirm = ConfirmBar()
+
+    def _build_settings(self) -> None:
         self.tokens_enabled = widgets.Checkbox(
             value=True, description="Personal access tokens enabled", indent=False
         )
@@ -84,19 +101,11 @@ class AdminTab:
             layout=widgets.Layout(width="260px"),
         )
         self.save_conf = widgets.Button(description="Save settings", icon="save")
-        self.status = widgets.HTML()
-        self.runner = JobRunner(
-            self.status,
-            [self.apply, self.revoke_button, self.save_conf, self.select_all],
-            background=background,
-        )
-        self.apply.on_click(lambda _b: self.refresh())
-        self.select_all.on_click(lambda _b: self._select_all())
-        self.revoke_button.on_click(lambda _b: self.ask_revoke())
-        self.save_conf.on_click(lambda _b: self.save_settings())
+
+    def _layout(self) -> widgets.VBox:
         row = widgets.Layout(align_items="center")
         section = widgets.HTML
-        self.widget = widgets.VBox(
+        return widgets.VBox(
             [
                 widgets.HBox(
                     [self.user, self.expired, self.unused_days, widgets.Label("days"), self.apply], layout=row

@@ -12,33 +12,30 @@ tab (panel_admin.py). Two rules shape it:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
 from notebook_tokens.core.errors import NotebookTokensError
 from notebook_tokens.lifecycle.conf import workspace_conf
-from notebook_tokens.lifecycle.rotation import rotate
+from notebook_tokens.notebook.panel.actions import TokenActions
 from notebook_tokens.notebook.panel.common import ConfirmBar, JobRunner, describe_error
 from notebook_tokens.notebook.panel.form import GenerateForm
 from notebook_tokens.notebook.panel.markup import (
     header_html,
-    revoke_confirm_html,
     row_label,
-    short_id,
     table_html,
 )
 
 if TYPE_CHECKING:
     from notebook_tokens.credentials.stores.base import Store
-    from notebook_tokens.lifecycle.tokens import GeneratedToken, TokenInfo, TokenManager
+    from notebook_tokens.lifecycle.tokens import TokenInfo, TokenManager
     from notebook_tokens.notebook.context import NotebookContext
 
 __all__ = ["TokenPanel", "show"]
 
 
-class TokenPanel:
+class TokenPanel(TokenActions):
     """The panel. `widget` is the root widget; displaying a TokenPanel displays it.
 
     `background=False` runs every action inline, so `Button.click()` is deterministic in tests.
@@ -55,6 +52,16 @@ class TokenPanel:
         self.manager = manager
         self._infos: list[TokenInfo] = []
         self._me: dict[str, Any] = {}
+        self._resolve = store_resolver or (lambda spec: spec)
+        self.admin: Any = None
+        self._build(default_store, background)
+        self._wire()
+        self._render_header()
+        self.runner.run("Loading tokens", self._load_all, self._loaded)
+        self.runner.wait()
+
+    def _build(self, default_store: str, background: bool) -> None:
+        """The widgets: a fixed count, whatever the number of tokens."""
         self.header = widgets.HTML()
         self.table = widgets.HTML()
         self.sort = widgets.Dropdown(
@@ -78,12 +85,6 @@ class TokenPanel:
             background=background,
             allowed=lambda button: button is not self.form.button or self.form.tokens_enabled,
         )
-        self._resolve = store_resolver or (lambda spec: spec)
-        self.sort.observe(lambda _change: self._render_table(), names="value")
-        self.revoke_button.on_click(lambda _b: self.ask_revoke())
-        self.rotate_button.on_click(lambda _b: self.ask_rotate())
-        self.refresh_button.on_click(lambda _b: self.refresh())
-        self.form.button.on_click(lambda _b: self.generate())
         actions = widgets.HBox(
             [self.revoke_button, self.rotate_button, self.refresh_button, self.sort],
             layout=widgets.Layout(align_items="center"),
@@ -92,15 +93,19 @@ class TokenPanel:
             [self.table, self.picker, actions, self.confirm.widget, self.form.widget],
             layout=widgets.Layout(padding="4px 0"),
         )
-        self.admin: Any = None
         self.body = widgets.VBox([mine])
         self.widget = widgets.VBox(
             [self.header, self.body, self.status], layout=widgets.Layout(max_width="1100px")
         )
         self.widget.add_class("nt-panel")
-        self._render_header()
-        self.runner.run("Loading tokens", self._load_all, self._loaded)
-        self.runner.wait()
+        self.widget.add_class("nt-view")  # the scoped stylesheets apply inside this root only
+
+    def _wire(self) -> None:
+        self.sort.observe(lambda _change: self._render_table(), names="value")
+        self.revoke_button.on_click(lambda _b: self.ask_revoke())
+        self.rotate_button.on_click(lambda _b: self.ask_rotate())
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        self.form.button.on_click(lambda _b: self.generate())
 
     # -- display ----------------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -174,92 +179,6 @@ class TokenPanel:
         rows = sorted(self._infos, key=lambda i: (i.created, i.token_id), reverse=self.sort.value == "desc")
         self.table.value = table_html(rows, empty="You have no tokens. Generate one below.")
         self.picker.options = [(row_label(info), info.token_id) for info in rows]
-
-    # -- actions ----------------------------------------------------------------------------------
-    def generate(self) -> None:
-        """Generate a token with the form's comment, lifetime and store; the value goes into the store."""
-        self.confirm.hide()
-        try:
-            comment, lifetime, spec = self.form.values()
-        except Exception as exc:  # an InputError from the form: shown, nothing sent
-            self.runner.say("error", describe_error(exc))
-            return
-        self.runner.run(
-            "Generating a token",
-            lambda: self.manager.generate(comment, lifetime, store=self._resolve(spec)),
-            self._generated,
-        )
-
-    def _generated(self, generated: GeneratedToken) -> None:
-        self._show_tokens(self.manager.list())
-        info = generated.info
-        expires = "never expires" if info.expires is None else f"expires {info.expires:%Y-%m-%d %H:%M} UTC"
-        self.form.comment.value = ""
-        self.runner.say(
-            "ok",
-            f"Generated token {short_id(info.token_id)} ({generated.token.masked}, {expires}) and stored "
-            f"it in {generated.stored_in}. The value is not shown and is not kept in this notebook.",
-        )
-
-    def ask_revoke(self) -> None:
-        picked = set(self.picker.value)
-        chosen = [info for info in self._infos if info.token_id in picked]
-        if not chosen:
-            self.runner.say("warn", "Select one or more tokens in the list first.")
-            return
-        self.confirm.ask(
-            revoke_confirm_html(chosen),
-            "Revoke Tokens" if len(chosen) > 1 else "Revoke Token",
-            lambda: self._revoke([info.token_id for info in chosen]),
-        )
-
-    def _revoke(self, token_ids: list[str]) -> None:
-        def work() -> list[TokenInfo]:
-            for done, token_id in enumerate(token_ids, start=1):
-                self.manager.revoke(token_id, missing_ok=True)
-                if len(token_ids) > 1:
-                    self.runner.say("working", f"Revoking… {done} of {len(token_ids)} done")
-            return self.manager.list()
-
-        def done(infos: list[TokenInfo]) -> None:
-            self._show_tokens(infos)
-            plural = "s" if len(token_ids) > 1 else ""
-            self.runner.say("ok", f"Revoked {len(token_ids)} token{plural}.")
-
-        self.runner.run("Revoking", work, done)
-
-    def ask_rotate(self) -> None:
-        creds = self.manager.session.credentials
-        if creds.token is None:
-            self.runner.say("error", "The token in use is not a personal access token: nothing to rotate.")
-            return
-        store = creds.store
-        target = store.description if store is not None else self.form.store_spec_or_none()
-        if target is None:
-            self.runner.say(
-                "error",
-                f"The token in use comes from {creds.source}, which cannot be written: choose a store "
-                "in the Generate form below (secret scope, keyring or netrc) and rotate again.",
-            )
-            return
-        self.confirm.ask(
-            f"<b>Rotate the token in use ({escape(creds.token.masked)})?</b> A new token is generated, "
-            f"written to {escape(target)}, verified, and then the old one is revoked.",
-            "Rotate Token",
-            lambda: self._rotate(None if store is not None else self._resolve(target)),
-        )
-
-    def _rotate(self, store: Store | str | None) -> None:
-        def done(result: Any) -> None:
-            self._show_tokens(self.manager.list())
-            warning = f" {result.warning}" if getattr(result, "warning", None) else ""
-            old = f"; {short_id(result.old_id)} revoked" if result.old_id else ""
-            self.runner.say(
-                "warn" if warning else "ok",
-                f"Rotated: now using {short_id(result.new_id)}, stored in {result.stored_in}{old}.{warning}",
-            )
-
-        self.runner.run("Rotating", lambda: rotate(self.manager, store), done)
 
 
 def show(context: NotebookContext, *, background: bool = True) -> TokenPanel:

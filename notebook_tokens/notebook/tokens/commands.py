@@ -11,15 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from notebook_tokens.core.errors import ApiError, InputError
 from notebook_tokens.lifecycle.admin import admin_list, bulk_revoke
-from notebook_tokens.notebook.tokenviews import (
+from notebook_tokens.notebook.cardviews import (
     StatusCard,
     progress_html,
     progress_text,
     revoke_results_html,
     revoke_results_text,
-    short_id,
-    shown_comment,
 )
+from notebook_tokens.notebook.tokenviews import short_id, shown_comment
 
 if TYPE_CHECKING:
     from notebook_tokens.lifecycle.tokens import TokenInfo, TokenManager

@@ -20,7 +20,7 @@ from notebook_tokens.core.redact import looks_like_token, redact
 from notebook_tokens.lifecycle.admin import admin_list, set_workspace_conf
 from notebook_tokens.lifecycle.conf import workspace_conf
 from notebook_tokens.lifecycle.rotation import rotate
-from notebook_tokens.notebook import tokenviews
+from notebook_tokens.notebook import cardviews, tokenviews
 
 if TYPE_CHECKING:
     from notebook_tokens.notebook.context import NotebookContext
@@ -134,7 +134,7 @@ class DbTokenMagics(Magics):
         from notebook_tokens.notebook.tokens.commands import status_card
 
         card = status_card(self.context.manager())
-        _show(tokenviews.status_card_text(card), tokenviews.status_card_html(card))
+        _show(cardviews.status_card_text(card), cardviews.status_card_html(card))
 
     def _cmd_whoami(self, args: argparse.Namespace) -> None:
         manager = self.context.manager()
