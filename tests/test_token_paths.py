@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
@@ -17,25 +16,18 @@ from notebook_tokens.notebook.extension import get_context
 from notebook_tokens.notebook.tokens.magic import DbTokenMagics
 
 
-class CountingKeyring(MemoryKeyring):
-    """An in-memory keyring (no desktop keyring exists here) that counts its reads."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.reads = 0
-
-    def get_password(self, service: str, username: str) -> str | None:
-        self.reads += 1
-        return super().get_password(service, username)
-
-
 @pytest.fixture
-def counting_keyring() -> Iterator[CountingKeyring]:
-    previous = keyring.get_keyring()
-    backend = CountingKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+def keyring_reads(memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The in-memory keyring (no desktop keyring exists here), recording the user name of each read."""
+    reads: list[str] = []
+    real = memory_keyring.get_password
+
+    def counted(service: str, username: str) -> str | None:
+        reads.append(username)
+        return real(service, username)
+
+    monkeypatch.setattr(memory_keyring, "get_password", counted)
+    return reads
 
 
 @pytest.fixture
@@ -55,16 +47,16 @@ def ip(db_env: Any) -> Iterator[InteractiveShell]:
 
 
 def test_use_keyring_reads_the_keyring_once(
-    ip: InteractiveShell, db_env: Any, counting_keyring: CountingKeyring
+    ip: InteractiveShell, db_env: Any, memory_keyring: MemoryKeyring, keyring_reads: list[str]
 ) -> None:
     """One credential lookup: the store is read once, and the session it made is the one later cells use."""
-    counting_keyring.passwords[("databricks", db_env.url)] = db_env.workspace.user_token
+    memory_keyring.passwords[("databricks", db_env.url)] = db_env.workspace.user_token
     with capture_output():
         ip.run_line_magic("dbtoken", "use keyring")
-    assert counting_keyring.reads == 1
+    assert keyring_reads == [db_env.url]
     context = get_context(ip)
     assert context.session().source == "keyring service databricks"
-    assert counting_keyring.reads == 1  # the default session was not resolved again
+    assert keyring_reads == [db_env.url]  # the default session was not resolved again
 
 
 def test_naming_a_netrc_store_opens_no_session(ip: InteractiveShell, tmp_path: Path) -> None:
