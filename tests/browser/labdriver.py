@@ -184,14 +184,21 @@ class Notebook:
         with urllib.request.urlopen(url, timeout=10) as answer:
             return str(json.load(answer)["last_modified"])
 
+    def _saved_whole(self) -> bool:
+        try:
+            return bool(json.loads((self.lab.root / self.name).read_text()).get("cells"))
+        except (OSError, ValueError):
+            return False
+
     def save(self, timeout: float = 20.0) -> None:
-        """Save with Ctrl+S from command mode, and wait until the file on disk has changed."""
+        """Save with Ctrl+S from command mode, and wait until the file on disk has changed and is whole
+        (the server truncates it before writing: a read in between sees an empty file)."""
         before = self._last_modified()
         self.cell(0).locator(".jp-InputPrompt").click()
         self.page.keyboard.press("Escape")
         self.page.keyboard.press("Control+s")
         deadline = time.monotonic() + timeout
-        while self._last_modified() == before:
+        while self._last_modified() == before or not self._saved_whole():
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{self.name} was not saved in {timeout:.0f}s")
             time.sleep(0.1)
