@@ -5,6 +5,7 @@ Every message says what went wrong and what to do, and never contains a token va
     NotebookTokensError
     ├── InputError                 bad input from the user: nothing was sent
     ├── CredentialsNotFoundError   no source in the chain had a token (lists each source and why)
+    │   └── HostBindingError       a credential was issued for another workspace: not used, nothing sent
     ├── StoreError                 a token store could not be read or written
     │   ├── KeyringUnavailableError
     │   ├── NetrcError
@@ -40,6 +41,10 @@ class CredentialsNotFoundError(NotebookTokensError):
             lines = "\n".join(f"  - {source}: {reason}" for source, reason in self.tried)
             message = f"{message}\nSources tried:\n{lines}"
         super().__init__(message)
+
+
+class HostBindingError(CredentialsNotFoundError):
+    """A credential is bound to another workspace than the one asked for; nothing was sent."""
 
 
 class StoreError(NotebookTokensError):

@@ -15,13 +15,14 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from notebook_tokens.core.errors import CredentialsNotFoundError, InputError, StoreError
+from notebook_tokens.core.errors import CredentialsNotFoundError, HostBindingError, InputError, StoreError
 from notebook_tokens.core.hosts import normalize_host
 from notebook_tokens.credentials.creds import Credentials
 from notebook_tokens.credentials.nbcontext import find_dbutils, notebook_context
 from notebook_tokens.credentials.sdkauth import sdk_provider
 from notebook_tokens.credentials.sources import SECRET_ENV, SOURCES, Lookup, SessionFactory, short_reason
 from notebook_tokens.credentials.stores.base import Store
+from notebook_tokens.credentials.stores.env import EnvStore
 from notebook_tokens.credentials.stores.profile import ProfileStore
 from notebook_tokens.credentials.stores.secret import SecretApi, SecretStore
 from notebook_tokens.credentials.stores.specs import parse_store
@@ -62,9 +63,10 @@ def resolve(
     store, profile = _explicit_choice(store, profile)
     if dbutils is None and environ.get("DATABRICKS_RUNTIME_VERSION"):
         dbutils = find_dbutils()
+    named = normalize_host(host) if host else None
     if profile:
-        return _from_profile(profile, normalize_host(host) if host else None, environ)
-    lookup = Lookup(_host_from(host, environ, dbutils), environ, dbutils, session_factory)
+        return _from_profile(profile, named, environ)
+    lookup = Lookup(_host_from(host, environ, dbutils), environ, dbutils, session_factory, named_host=named)
     if store is not None:
         return _from_store(store, lookup)
     for source in SOURCES:
@@ -105,6 +107,8 @@ def _host_from(host: str | None, environ: Mapping[str, str], dbutils: Any) -> st
 
 # -- explicit choices ---------------------------------------------------------------------------------
 def _from_profile(name: str, host: str | None, environ: Mapping[str, str]) -> Credentials:
+    """A profile named by the user: for its own host; for `host` only when it names none (both named in
+    this one call); refused, before anything is sent, when it names another workspace."""
     store = ProfileStore(name, environ)
     settings = store.settings()
     if settings is None:
@@ -112,20 +116,31 @@ def _from_profile(name: str, host: str | None, environ: Mapping[str, str]) -> Cr
             f"There is no profile {name} in {store.path}: run `databricks configure --profile {name}` "
             "or pick another profile."
         )
-    target = host or store.host()
+    own = store.host()
+    if host and own and own != host:
+        raise HostBindingError(
+            f"Profile {name} in {store.path} is for {own}, not {host}: its credentials go only to its own "
+            f"workspace, so nothing was sent. Use a profile (or store) for {host}, or leave the host out to "
+            f"call {own}."
+        )
+    target = host or own
     if not target:
         raise CredentialsNotFoundError(f"Profile {name} in {store.path} has no host: add host = https://...")
     token = store.read(target)
     if token is not None:
-        return Credentials(target, store.description, token)
+        return Credentials(target, store.description, token, issued_for=target)
     try:
-        provider, source = sdk_provider(target, name)
+        provider, source = sdk_provider(target, name, environ)
+    except HostBindingError as exc:
+        raise HostBindingError(
+            f"Profile {name} in {store.path} was not used: {exc}. Nothing was sent."
+        ) from None
     except Exception as exc:
         raise CredentialsNotFoundError(
             f"Profile {name} in {store.path} has no token, and databricks-sdk could not authenticate with it "
             f"({short_reason(exc)}): run `databricks auth login --profile {name}` or add a token."
         ) from None
-    return Credentials(target, source, None, None, provider)
+    return Credentials(target, source, None, None, provider, issued_for=target)
 
 
 def _from_store(spec: str | Store, lookup: Lookup) -> Credentials:
@@ -134,6 +149,8 @@ def _from_store(spec: str | Store, lookup: Lookup) -> Credentials:
         raise CredentialsNotFoundError(
             f"No workspace host for {store.description}: pass host='https://...' or set DATABRICKS_HOST."
         )
+    if isinstance(store, EnvStore):
+        _check_env_binding(store, host, lookup.named_host)
     if isinstance(store, SecretStore) and lookup.dbutils is None and store.api is None:
         store.api = _bootstrap_session(store, lookup)
     token = store.read(host)
@@ -146,7 +163,18 @@ def _from_store(spec: str | Store, lookup: Lookup) -> Credentials:
         raise CredentialsNotFoundError(
             f"{store.description} has no token for {host}: {remedy} or choose another store."
         )
-    return Credentials(host, store.description, token, store if store.writable else None)
+    # the store was named for this host: keyring / netrc entries are keyed by it, a secret lives there
+    return Credentials(host, store.description, token, store if store.writable else None, issued_for=host)
+
+
+def _check_env_binding(store: EnvStore, host: str, named: str | None) -> None:
+    """DATABRICKS_TOKEN without DATABRICKS_HOST goes only to a host named in the same call."""
+    if store.bound_host() is None and named != host and store.read(host) is not None:
+        raise HostBindingError(
+            f"Not using {store.description} for {host}: DATABRICKS_HOST is unset, so the token belongs to no "
+            f"known workspace, and {host} was not named in this call. Set DATABRICKS_HOST to its workspace, "
+            "or pass host= (or --host) together with store='env'. Nothing was sent."
+        )
 
 
 def _bootstrap_session(store: SecretStore, lookup: Lookup) -> SecretApi:

@@ -41,4 +41,6 @@ def context_credentials(host: str | None, dbutils: Any) -> Credentials | str:
     def provider() -> dict[str, str]:  # the context token is refreshed by the runtime: read it per request
         return {"Authorization": "Bearer " + Token(str(context.apiToken().get())).reveal()}
 
-    return Credentials(context_host, "Databricks notebook context", first, None, provider)
+    return Credentials(
+        context_host, "Databricks notebook context", first, None, provider, issued_for=context_host
+    )

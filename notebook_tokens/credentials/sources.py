@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from notebook_tokens.core.errors import InputError, KeyringUnavailableError, StoreError
+from notebook_tokens.core.hosts import normalize_host
 from notebook_tokens.core.redact import redact
 from notebook_tokens.credentials.creds import Credentials
-from notebook_tokens.credentials.nbcontext import context_credentials
+from notebook_tokens.credentials.nbcontext import context_credentials, notebook_context
 from notebook_tokens.credentials.sdkauth import sdk_provider
 from notebook_tokens.credentials.stores.base import Store
 from notebook_tokens.credentials.stores.env import EnvStore
@@ -20,11 +21,22 @@ from notebook_tokens.credentials.stores.profile import ProfileStore
 from notebook_tokens.credentials.stores.secret import SecretApi
 from notebook_tokens.credentials.stores.specs import parse_store
 
-__all__ = ["NO_HOST", "SECRET_ENV", "SOURCES", "Lookup", "SessionFactory", "short_reason"]
+__all__ = [
+    "NO_HOST", "SECRET_ENV", "SOURCES", "UNBOUND_ENV", "UNBOUND_PROFILE", "Lookup", "SessionFactory",
+    "short_reason",
+]
 
 # SCOPE/KEY of a secret holding the token, read inside Databricks
 SECRET_ENV = "NOTEBOOK_TOKENS_SECRET"  # noqa: S105 - a variable name, not a secret
 NO_HOST = "no workspace host known (pass host= or set DATABRICKS_HOST)"
+UNBOUND_PROFILE = (
+    "no host in it, so its credentials belong to no known workspace: add host = https://... to it, or name "
+    "both in one call (profile='{name}' with host=...)"
+)
+UNBOUND_ENV = (
+    "set without DATABRICKS_HOST, so it belongs to no known workspace and is not used for any host: set "
+    "DATABRICKS_HOST to its workspace, or name both in one call (store='env' with host=...)"
+)
 SessionFactory = Callable[[Credentials], SecretApi]
 
 
@@ -37,6 +49,7 @@ class Lookup:
     dbutils: Any
     session_factory: SessionFactory | None
     tried: list[tuple[str, str]] = field(default_factory=list)
+    named_host: str | None = None  # the host the user named in this call (None: the host was derived)
 
     def miss(self, source: str, why: str) -> None:
         self.tried.append((source, why))
@@ -44,16 +57,25 @@ class Lookup:
 
 def from_env(lookup: Lookup) -> Credentials | None:
     label = "env DATABRICKS_TOKEN"
+    store = EnvStore(lookup.environ)
     if not lookup.environ.get("DATABRICKS_TOKEN"):
         lookup.miss(label, "not set")
+        return None
+    try:
+        bound = store.bound_host()
+    except InputError as exc:
+        lookup.miss(label, short_reason(exc))
+        return None
+    if bound is None:
+        lookup.miss(label, UNBOUND_ENV)
     elif lookup.host is None:
         lookup.miss(label, NO_HOST)
+    elif bound != lookup.host:
+        lookup.miss(label, f"DATABRICKS_HOST is another workspace, not {lookup.host}")
     else:
-        store = EnvStore(lookup.environ)
         token = store.read(lookup.host)
         if token is not None:
-            return Credentials(lookup.host, store.description, token)
-        lookup.miss(label, f"DATABRICKS_HOST is another workspace, not {lookup.host}")
+            return Credentials(lookup.host, store.description, token, issued_for=bound)
     return None
 
 
@@ -80,7 +102,22 @@ def from_secret_env(lookup: Lookup) -> Credentials | None:
         lookup.miss(f"secret scope {spec}", "readable only inside a Databricks notebook (dbutils)")
         return None
     label = f"secret scope {spec}"
+    bound = _secret_workspace(lookup)
+    if bound is None or bound != lookup.host:
+        why = "its workspace is unknown" if bound is None else f"it is configured for {bound}"
+        lookup.miss(label, f"{why}, not {lookup.host or 'this host'}")
+        return None
     return _from_chain_store(label, lambda: parse_store("secret:" + spec, dbutils=lookup.dbutils), lookup)
+
+
+def _secret_workspace(lookup: Lookup) -> str | None:
+    """The workspace NOTEBOOK_TOKENS_SECRET is meant for: DATABRICKS_HOST, else the notebook's own."""
+    try:
+        if lookup.environ.get("DATABRICKS_HOST", "").strip():
+            return normalize_host(lookup.environ["DATABRICKS_HOST"])
+        return normalize_host(notebook_context(lookup.dbutils)[0])
+    except Exception:  # no context (py4j errors have no importable type) or a malformed host
+        return None
 
 
 def from_keyring(lookup: Lookup) -> Credentials | None:
@@ -106,8 +143,8 @@ def _from_chain_store(label: str, make: Callable[[], Store], lookup: Lookup) -> 
     except (StoreError, InputError) as exc:
         lookup.miss(label, short_reason(exc))
         return None
-    if token is not None:
-        return Credentials(lookup.host, store.description, token, store)
+    if token is not None:  # keyring and netrc entries are keyed by the host: issued for it
+        return Credentials(lookup.host, store.description, token, store, issued_for=lookup.host)
     lookup.miss(label, _miss(store, lookup.host))
     return None
 
@@ -117,21 +154,26 @@ def from_default_profile(lookup: Lookup) -> Credentials | None:
     target = lookup.host
     try:
         settings = store.settings()
-        token = store.read(target or "") if settings else None
+        own = store.host() if settings else None
     except (StoreError, InputError) as exc:
         lookup.miss(store.description, short_reason(exc))
         return None
-    if token is not None and target is not None:
-        return Credentials(target, store.description, token)
-    own_host = settings.get("host") if settings else None
-    if settings and target and not settings.get("token") and (not own_host or store.host() == target):
+    if settings is None:
+        lookup.miss(store.description, "not found")
+    elif own is None:  # a token without a host could be for any workspace: never picked for one
+        lookup.miss(store.description, UNBOUND_PROFILE.format(name=store.name))
+    elif target is None or own != target:
+        lookup.miss(store.description, f"it is for another workspace ({own})")
+    elif (settings.get("token") or "").strip():
+        token = store.read(target)
+        return Credentials(target, store.description, token, issued_for=own) if token else None
+    else:
         try:  # an OAuth / Azure profile: databricks-sdk knows how to use it
-            provider, source = sdk_provider(target, store.name)
+            provider, source = sdk_provider(target, store.name, lookup.environ)
         except Exception as exc:
             lookup.miss(store.description, f"databricks-sdk could not use it: {short_reason(exc)}")
             return None
-        return Credentials(target, f"{source}, {store.description}", None, None, provider)
-    lookup.miss(store.description, "not found" if settings is None else "no token for this host")
+        return Credentials(target, f"{source}, {store.description}", None, None, provider, issued_for=own)
     return None
 
 
@@ -141,11 +183,11 @@ def from_sdk(lookup: Lookup) -> Credentials | None:
         lookup.miss(label, NO_HOST)
         return None
     try:
-        provider, source = sdk_provider(lookup.host, None)
+        provider, source = sdk_provider(lookup.host, None, lookup.environ)
     except Exception as exc:
         lookup.miss(label, short_reason(exc))
         return None
-    return Credentials(lookup.host, source, None, None, provider)
+    return Credentials(lookup.host, source, None, None, provider, issued_for=lookup.host)
 
 
 SOURCES: tuple[Callable[[Lookup], Credentials | None], ...] = (

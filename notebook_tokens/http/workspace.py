@@ -33,7 +33,7 @@ from notebook_tokens.core.hosts import (
 )
 from notebook_tokens.core.redact import redact
 from notebook_tokens.credentials.chain import credentials as resolve_credentials
-from notebook_tokens.credentials.creds import Credentials
+from notebook_tokens.credentials.creds import Credentials, check_binding
 from notebook_tokens.http import paging
 from notebook_tokens.http.auth import WorkspaceAuth
 from notebook_tokens.http.errors import transport_error
@@ -92,8 +92,10 @@ class WorkspaceSession(requests.Session):
         return self._creds.source
 
     def use(self, creds: Credentials) -> None:
-        """Send requests with these credentials from now on (token rotation, another store)."""
+        """Send requests with these credentials from now on (token rotation, another store). They must be
+        for this session's workspace: a session never changes host, so a credential never follows it."""
         creds = _normalized(creds)
+        check_binding(creds, self.host)
         check = self._check_host(creds.host)
         self._creds, self._is_ours = creds, check
         self.auth = WorkspaceAuth(creds.host, creds.headers, check)
@@ -227,7 +229,10 @@ class WorkspaceSession(requests.Session):
 
 
 def _normalized(creds: Credentials) -> Credentials:
+    """`creds` with a normalised host; HostBindingError (nothing sent) when they were issued for another
+    workspace, so the host-binding rule holds for hand-built Credentials too."""
     host = normalize_host(creds.host)
+    check_binding(creds, host)
     return creds if host == creds.host else dataclasses.replace(creds, host=host)
 
 
