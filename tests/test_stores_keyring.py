@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from typing import Any
 
@@ -110,3 +111,58 @@ def test_missing_keyring_package_says_how_to_install_it(monkeypatch: pytest.Monk
         "The keyring package is not installed: pip install 'notebook-tokens[keyring]', "
         "or keep the token in netrc (--store netrc)."
     )
+
+
+class QuotingBackend(MemoryKeyring):
+    """A backend whose errors quote the password it was handed (some D-Bus and vault backends do)."""
+
+    def __init__(self, error: type[Exception]) -> None:
+        super().__init__()
+        self.error = error
+        self.handed: list[str] = []
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.handed.append(password)
+        encoded = base64.b64encode(password.encode()).decode()
+        raise self.error(f"could not store item {password!r} (payload {encoded}) for {username}")
+
+
+# not PAT-shaped, so only redaction of the known value (not the dapi pattern) can hide it
+OAUTH_LIKE = "oauth-secret-" + "7q" * 12
+
+
+@pytest.mark.parametrize("error", [keyring.errors.PasswordSetError, RuntimeError])
+def test_a_backend_error_quoting_the_password_is_redacted_in_the_store_error(
+    use_backend: Any, error: type[Exception]
+) -> None:
+    use_backend(QuotingBackend(error))
+    with pytest.raises(StoreError) as info:
+        KeyringStore().write("https://h.example", Token(OAUTH_LIKE))
+    message = str(info.value)
+    assert message.startswith(
+        f"keyring service databricks: the keyring backend failed ({error.__name__}); unlock or fix the "
+        "keyring, or use another store. It said: could not store item '[REDACTED]' (payload [REDACTED])"
+    )
+    assert OAUTH_LIKE not in message and base64.b64encode(OAUTH_LIKE.encode()).decode() not in message
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+def test_generate_into_a_keyring_whose_errors_quote_the_password_never_shows_it(
+    use_backend: Any, emulator: Any
+) -> None:
+    """The whole path: the new token's value does not reach the error that `%dbtoken generate` shows."""
+    from tokensupport import session_for
+
+    from notebook_tokens.lifecycle.tokens import TokenManager
+
+    backend = use_backend(QuotingBackend(RuntimeError))
+    session = session_for(emulator.url, emulator.workspace.user_token)
+    before = set(emulator.workspace.token_ids())
+    with pytest.raises(StoreError) as info:
+        TokenManager(session).generate("x", "1d", store="keyring:nt-test")
+    session.close()
+    assert "RuntimeError" in str(info.value) and "was revoked" in str(info.value)
+    assert set(emulator.workspace.token_ids()) == before
+    assert len(backend.handed) == 1 and backend.handed[0].startswith("dapi")
+    assert backend.handed[0] not in str(info.value)
+    assert base64.b64encode(backend.handed[0].encode()).decode() not in str(info.value)

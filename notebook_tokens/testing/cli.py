@@ -1,7 +1,9 @@
 """`python -m notebook_tokens emulator`: serve a local Databricks workspace on 127.0.0.1.
 
 Prints `DATABRICKS_HOST=...` and `DATABRICKS_TOKEN=...` (the admin's PAT) as its first two lines, then
-serves until SIGINT or SIGTERM.
+serves until SIGINT or SIGTERM. With `--state FILE` it holds `FILE.lock` for as long as it runs: a second
+emulator on the same file would overwrite the first one's tokens with its own every half second, so it is
+refused at start instead.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ import argparse
 import signal
 import sys
 import threading
+from contextlib import ExitStack
 from pathlib import Path
 from types import FrameType
 
+from notebook_tokens.testing.locking import exclusive
 from notebook_tokens.testing.persist import load, save
 from notebook_tokens.testing.seed import SEEDS
 from notebook_tokens.testing.server import EmulatorServer
@@ -42,7 +46,26 @@ def build_workspace(args: argparse.Namespace) -> FakeWorkspace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    ws = build_workspace(args)
+    with ExitStack() as held:
+        if args.state is not None:
+            args.state.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                held.enter_context(exclusive(args.state, timeout=0))
+            except TimeoutError:
+                print(
+                    f"another emulator is using --state {args.state} (it holds {args.state}.lock): stop it, "
+                    "or give this one another --state file",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                return 2
+        serve(args, build_workspace(args))
+    print("emulator stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+def serve(args: argparse.Namespace, ws: FakeWorkspace) -> None:
+    """Serve until SIGINT or SIGTERM, saving `--state` whenever the workspace changed."""
     ws.record_limit = 10_000  # a demo left running for days must not grow without bound
     stop = threading.Event()
 
@@ -62,5 +85,3 @@ def main(argv: list[str] | None = None) -> int:
                 save(ws, args.state)
     if args.state is not None:
         save(ws, args.state)
-    print("emulator stopped", file=sys.stderr, flush=True)
-    return 0

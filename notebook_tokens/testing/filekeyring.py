@@ -4,17 +4,22 @@ A headless Linux machine has no keyring service (keyring raises NoKeyringError) 
 silently drops writes, so the `keyring[:SERVICE]` store could not be shown or exercised there. Select it with
 `PYTHON_KEYRING_BACKEND=notebook_tokens.testing.filekeyring.FileKeyring`; it keeps passwords in the JSON file
 named by `NOTEBOOK_TOKENS_KEYRING_FILE` (default `$HOME/.notebook-tokens-keyring.json`), mode 0600.
-Nothing is encrypted: it is for an emulated workspace, never for real tokens.
+Nothing is encrypted: it is for an emulated workspace, never for real tokens. Every change holds
+`<file>.lock` around its read-modify-replace, so kernels writing at once all keep their passwords.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
+from keyring.errors import PasswordDeleteError, PasswordSetError
+
+from notebook_tokens.testing.locking import exclusive
 
 ENV_FILE = "NOTEBOOK_TOKENS_KEYRING_FILE"
 
@@ -38,25 +43,38 @@ class FileKeyring(KeyringBackend):
 
     def _save(self, data: dict[str, dict[str, str]]) -> None:
         path = keyring_file()
+        # a unique temp name: a fixed one would be shared by two writers (and by a crashed one's leftovers)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            os.fchmod(fd, 0o600)  # mkstemp already creates 0600; say so, it holds passwords
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _change(self, edit: Callable[[dict[str, dict[str, str]]], None]) -> None:
+        path = keyring_file()
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        # created 0600 from the start: never readable by others, not even for a moment
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(tmp, path)
+        try:
+            with exclusive(path):
+                data = self._load()
+                edit(data)
+                self._save(data)
+        except TimeoutError as exc:
+            raise PasswordSetError(str(exc)) from None
 
     def get_password(self, service: str, username: str) -> str | None:
         return self._load().get(service, {}).get(username)
 
     def set_password(self, service: str, username: str, password: str) -> None:
-        data = self._load()
-        data.setdefault(service, {})[username] = password
-        self._save(data)
+        self._change(lambda data: data.setdefault(service, {}).__setitem__(username, password))
 
     def delete_password(self, service: str, username: str) -> None:
-        data = self._load()
-        if username not in data.get(service, {}):
-            raise PasswordDeleteError(f"no password for {username!r} in service {service!r}")
-        del data[service][username]
-        self._save(data)
+        def remove(data: dict[str, dict[str, str]]) -> None:
+            if username not in data.get(service, {}):
+                raise PasswordDeleteError(f"no password for {username!r} in service {service!r}")
+            del data[service][username]
+
+        self._change(remove)

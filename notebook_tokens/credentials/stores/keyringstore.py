@@ -1,6 +1,7 @@
 """`keyring[:SERVICE]`: the keyring package, user name = the workspace host.
 
-keyring is imported on first use."""
+keyring is imported on first use. A backend's own error message is third-party text that may quote the
+password it was handed: it enters a StoreError only through `redact`, with that password among the values."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from notebook_tokens.core.errors import KeyringUnavailableError, StoreError
 from notebook_tokens.core.hosts import normalize_host
-from notebook_tokens.core.redact import Token
+from notebook_tokens.core.redact import Token, redact
 
 __all__ = ["DEFAULT_KEYRING_SERVICE", "KEYRING_HELP", "KeyringStore"]
 
@@ -32,7 +33,7 @@ class KeyringStore:
     def __repr__(self) -> str:
         return f"<KeyringStore {self.spec}>"
 
-    def _call(self, action: str, *args: str) -> Any:
+    def _call(self, action: str, *args: str, secret: Token | None = None) -> Any:
         try:
             import keyring
             import keyring.errors
@@ -49,10 +50,10 @@ class KeyringStore:
             raise KeyringUnavailableError(
                 f"No keyring backend is available on this machine. {KEYRING_HELP}"
             ) from None
-        except keyring.errors.KeyringError as exc:
+        except Exception as exc:  # any backend error (D-Bus, a file, a locked vault) is this store failing
             raise StoreError(
                 f"{self.description}: the keyring backend failed ({type(exc).__name__}); unlock or fix the "
-                "keyring, or use another store."
+                f"keyring, or use another store.{_said(exc, secret)}"
             ) from None
 
     def read(self, host: str) -> Token | None:
@@ -60,7 +61,7 @@ class KeyringStore:
         return Token(value) if value else None
 
     def write(self, host: str, token: Token) -> None:
-        self._call("set_password", normalize_host(host), token.reveal())
+        self._call("set_password", normalize_host(host), token.reveal(), secret=token)
         if self.read(host) != token:
             import keyring
 
@@ -72,3 +73,10 @@ class KeyringStore:
 
     def delete(self, host: str) -> None:
         self._call("delete_password", normalize_host(host))
+
+
+def _said(exc: Exception, secret: Token | None) -> str:
+    """` It said: ...`, the backend's first message line, redacted (the password it was handed included)."""
+    text = redact(str(exc), [secret]) if secret is not None else str(exc)
+    lines = redact(text).strip().splitlines()
+    return f" It said: {lines[0][:200]}" if lines else ""

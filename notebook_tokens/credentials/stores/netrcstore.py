@@ -1,20 +1,34 @@
-"""`netrc[:PATH]`: `machine <host> login token password <PAT>` in a netrc file, edited byte for byte."""
+"""`netrc[:PATH]`: `machine <host> login token password <PAT>` in a netrc file, edited byte for byte.
+
+Every edit (read, change one entry, replace, read back) holds the exclusive lock `<file>.lock`, so two
+kernels writing different hosts at once both keep their entries."""
 
 from __future__ import annotations
 
+import errno
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from notebook_tokens.core.errors import StoreError
+from notebook_tokens.core.errors import NetrcError, StoreError
 from notebook_tokens.core.hosts import normalize_host
 from notebook_tokens.core.redact import Token
 from notebook_tokens.credentials.stores import netrcfile
+from notebook_tokens.credentials.stores.filelock import exclusive
+from notebook_tokens.credentials.stores.securefile import absolute, store_path
 
 __all__ = ["NETRC_LOGIN", "NetrcStore", "default_netrc_path", "netrc_machine"]
 
 NETRC_LOGIN = "token"
+_WRITE_HINTS = {
+    errno.ENOSPC: "Free some disk space and try again.",
+    errno.EDQUOT: "Free some of your disk quota and try again.",
+    errno.ENOENT: "Its folder no longer exists: create it, or name a file in an existing folder.",
+    errno.EACCES: "Check that you may write to its folder.",
+    errno.EROFS: "The file system is read only: name a file elsewhere.",
+}
 
 
 def netrc_machine(host: str) -> str:
@@ -33,7 +47,8 @@ class NetrcStore:
     writable = True
 
     def __init__(self, path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> None:
-        self.path = Path(path).expanduser() if path else default_netrc_path(environ)
+        # a path the user names must be in an existing folder; $NETRC / ~/.netrc is checked when written
+        self.path = store_path(path, f"netrc:{path}") if path else absolute(default_netrc_path(environ))
         self.spec, self.description = f"netrc:{self.path}", f"netrc {self.path}"
 
     def __repr__(self) -> str:
@@ -47,17 +62,37 @@ class NetrcStore:
         return Token(found[1]) if found and found[1] else None
 
     def write(self, host: str, token: Token) -> None:
-        text = netrcfile.read_secure(self.path) or ""
-        updated = netrcfile.set_entry(text, netrc_machine(host), NETRC_LOGIN, token.reveal(), str(self.path))
-        netrcfile.write_atomic(self.path, updated)
-        if self.read(host) != token:
-            raise StoreError(
-                f"{self.description}: the token did not read back after writing; check the file."
-            )
+        with self._editing():
+            text = netrcfile.read_secure(self.path) or ""
+            machine = netrc_machine(host)
+            self._replace(netrcfile.set_entry(text, machine, NETRC_LOGIN, token.reveal(), str(self.path)))
+            if self.read(host) != token:
+                raise StoreError(
+                    f"{self.description}: the token did not read back after writing; check the file."
+                )
 
     def delete(self, host: str) -> None:
-        text = netrcfile.read_secure(self.path)
-        if text is not None:
-            netrcfile.write_atomic(
-                self.path, netrcfile.remove_entry(text, netrc_machine(host), str(self.path))
+        with self._editing():
+            text = netrcfile.read_secure(self.path)
+            if text is not None:
+                self._replace(netrcfile.remove_entry(text, netrc_machine(host), str(self.path)))
+
+    @contextmanager
+    def _editing(self) -> Iterator[None]:
+        if not self.path.parent.is_dir():
+            raise NetrcError(
+                f"{self.description}: the folder {self.path.parent} does not exist, and a token store never "
+                "creates folders. Create it yourself (mkdir -m 700 FOLDER) or point NETRC at another file."
             )
+        with exclusive(self.path, self.description):
+            yield
+
+    def _replace(self, text: str) -> None:
+        try:
+            netrcfile.write_atomic(self.path, text)
+        except OSError as exc:
+            hint = _WRITE_HINTS.get(exc.errno or 0, "Try again, or keep the token in another store.")
+            raise NetrcError(
+                f"{self.description}: could not write {self.path} ({exc.strerror or type(exc).__name__}); "
+                f"the old file is unchanged. {hint}"
+            ) from exc

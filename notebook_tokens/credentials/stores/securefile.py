@@ -1,4 +1,7 @@
-"""Read and replace a secrets file safely: ours, no symlink, not readable by others; atomic 0600 writes."""
+"""Read and replace a secrets file safely: ours, no symlink, not readable by others; atomic 0600 writes.
+
+Paths named by the user are made absolute and must be in an existing folder: a store never creates folders
+(`netrc:../../x` or a typo'd `/nonexistent/dir/x` must not plant a secrets file wherever the path leads)."""
 
 from __future__ import annotations
 
@@ -7,9 +10,28 @@ import stat
 import tempfile
 from pathlib import Path
 
-from notebook_tokens.core.errors import NetrcError
+from notebook_tokens.core.errors import InputError, NetrcError
+from notebook_tokens.core.redact import redact
 
-__all__ = ["read_secure", "write_atomic"]
+__all__ = ["absolute", "read_secure", "store_path", "write_atomic"]
+
+
+def absolute(path: str | Path) -> Path:
+    """`~` expanded and made absolute, `..` folded lexically; symlinks are kept (they are refused later,
+    and resolving them here would hide a symlinked netrc from that check)."""
+    return Path(os.path.abspath(Path(path).expanduser()))
+
+
+def store_path(path: str | Path, spec: str) -> Path:
+    """The absolute path of a store file the user named; InputError unless its folder already exists."""
+    found = absolute(path)
+    if not found.parent.is_dir():
+        raise InputError(
+            f"{redact(spec)}: the folder {redact(str(found.parent))} does not exist, and a token store never "
+            "creates folders. Create it yourself (mkdir -m 700 FOLDER) or name a file in an existing folder; "
+            "nothing was written."
+        )
+    return found
 
 
 def _check_owned(path: Path, info: os.stat_result) -> None:
@@ -45,9 +67,10 @@ def read_secure(path: Path) -> str | None:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Replace the file: a 0600 temp file in the same folder, fsync, os.replace, fsync the folder."""
+    """Replace the file: a 0600 temp file in the same folder, fsync, os.replace, fsync the folder.
+
+    The folder must exist. Any OSError (a full disk included) leaves the old file as it was."""
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
