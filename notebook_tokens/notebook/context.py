@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from traitlets import Bool, Float, Int, Unicode
 from traitlets.config import Configurable
 
+from notebook_tokens.core.errors import InputError
+
 if TYPE_CHECKING:
     from notebook_tokens.credentials.creds import Credentials
     from notebook_tokens.http.workspace import WorkspaceSession
@@ -116,7 +118,10 @@ class NotebookContext:
     def use(self, spec: str) -> Credentials:
         """Make `spec` (a store spec or `profile:NAME`) the default credential of this notebook."""
         if spec.startswith("profile:"):
-            creds = self.credentials(profile=spec.partition(":")[2])
+            name = spec.partition(":")[2].strip()
+            if not name:  # an empty name would silently mean "the default chain"
+                raise InputError("profile: needs a profile name from ~/.databrickscfg, e.g. profile:DEFAULT")
+            creds = self.credentials(profile=name)
         else:
             creds = self.credentials(store=spec)
         with self._lock:

@@ -24,6 +24,9 @@ def parse_store(spec: str | Store, *, api: SecretApi | None = None, dbutils: Any
     """The store a spec names; InputError for a spec that names none."""
     if not isinstance(spec, str):
         return spec
+    _refuse_controls(spec)
+    if not spec.strip():
+        raise InputError(f"The token store spec is empty. {SPEC_HELP}")
     kind, _, arg = spec.strip().partition(":")
     kind = kind.strip().lower()
     if kind == "env" and not arg:
@@ -37,3 +40,13 @@ def parse_store(spec: str | Store, *, api: SecretApi | None = None, dbutils: Any
     if kind == "secret":
         return SecretStore.from_spec(arg, api=api, dbutils=dbutils)
     raise InputError(f"Unknown token store {redact(spec.strip())!r}. {SPEC_HELP}")
+
+
+def _refuse_controls(spec: str) -> None:
+    # a NUL cuts a file name or keyring service short in the C layer below; a newline splits log lines
+    for index, char in enumerate(spec):
+        if ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0:
+            raise InputError(
+                f"The token store spec has a control character (U+{ord(char):04X}) at position {index + 1}: "
+                f"remove it. {SPEC_HELP}"
+            )
