@@ -221,9 +221,9 @@ def set_entry(text: str, machine: str, login: str, password: str, where: str = "
     for what, value in (("machine name", machine), ("login", login), ("password", password)):
         # after "machine" every reader takes the next word as the name, so only a value may not be a keyword
         if not _PORTABLE.fullmatch(value) or (what != "machine name" and value in _KEYWORDS + _FIELDS):
-            entry = "an entry" if what == "machine name" else f"machine {machine}"
+            owner = "an entry" if what == "machine name" else f"machine {machine}"
             raise NetrcError(
-                f"cannot write the {what} for {entry} to {where}: "
+                f"cannot write the {what} for {owner} to {where}: "
                 "it holds a space, a quote, a backslash, a non-ASCII character or a leading #, which "
                 "Python 3.10's netrc (and so requests there) cannot read back. Nothing was written; keep "
                 "this credential in keyring (--store keyring) instead."
