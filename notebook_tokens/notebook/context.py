@@ -117,6 +117,9 @@ class NotebookContext:
 
     def use(self, spec: str) -> Credentials:
         """Make `spec` (a store spec or `profile:NAME`) the default credential of this notebook."""
+        from notebook_tokens.credentials.stores.specs import check_spec
+
+        check_spec(spec)  # an empty spec would silently mean "the default chain"
         if spec.startswith("profile:"):
             name = spec.partition(":")[2].strip()
             if not name:  # an empty name would silently mean "the default chain"

@@ -15,7 +15,7 @@ from notebook_tokens.credentials.stores.netrcstore import NetrcStore
 from notebook_tokens.credentials.stores.profile import ProfileStore
 from notebook_tokens.credentials.stores.secret import SecretApi, SecretStore
 
-__all__ = ["SPEC_HELP", "parse_store"]
+__all__ = ["SPEC_HELP", "check_spec", "parse_store"]
 
 SPEC_HELP = "Use one of: secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH], env, profile:NAME."
 
@@ -24,9 +24,7 @@ def parse_store(spec: str | Store, *, api: SecretApi | None = None, dbutils: Any
     """The store a spec names; InputError for a spec that names none."""
     if not isinstance(spec, str):
         return spec
-    _refuse_controls(spec)
-    if not spec.strip():
-        raise InputError(f"The token store spec is empty. {SPEC_HELP}")
+    check_spec(spec)
     kind, _, arg = spec.strip().partition(":")
     kind = kind.strip().lower()
     if kind == "env" and not arg:
@@ -42,7 +40,10 @@ def parse_store(spec: str | Store, *, api: SecretApi | None = None, dbutils: Any
     raise InputError(f"Unknown token store {redact(spec.strip())!r}. {SPEC_HELP}")
 
 
-def _refuse_controls(spec: str) -> None:
+def check_spec(spec: str) -> None:
+    """InputError for an empty spec or one holding a control character (any kind of spec)."""
+    if not spec.strip():
+        raise InputError(f"The token store spec is empty. {SPEC_HELP}")
     # a NUL cuts a file name or keyring service short in the C layer below; a newline splits log lines
     for index, char in enumerate(spec):
         if ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0:
