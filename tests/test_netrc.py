@@ -113,6 +113,10 @@ _word = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789._-", min_size=1, 
 _value = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), min_size=1, max_size=16
 )
+# what set_entry writes: a value every netrc reader (Python 3.10's shlex-based one included) reads back
+_portable = st.from_regex(r"[!$-\[\]-~][!#-\[\]-~]{0,15}", fullmatch=True).filter(
+    lambda value: value not in ("machine", "default", "macdef", "login", "password", "account")
+)
 _space = st.sampled_from([" ", "  ", "\t", "\n", " \n  "])
 
 
@@ -136,7 +140,7 @@ def netrc_texts(draw: st.DrawFn) -> str:
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(text=netrc_texts(), host=_word, password=_value)
+@given(text=netrc_texts(), host=_word, password=_portable)
 def test_set_entry_round_trips_and_keeps_the_rest_byte_identical(text: str, host: str, password: str) -> None:
     try:
         before = netrcfile.parse(text)
@@ -165,7 +169,7 @@ def test_set_entry_round_trips_and_keeps_the_rest_byte_identical(text: str, host
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=netrc_texts(), host=_word, password=_value)
+@given(text=netrc_texts(), host=_word, password=_portable)
 def test_python_netrc_reads_what_we_write(
     text: str, host: str, password: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -180,7 +184,28 @@ def test_python_netrc_reads_what_we_write(
     except stdlib_netrc.NetrcParseError:
         return  # Python could not read the original either
     path.write_text(netrcfile.set_entry(text, host, "token", password))
-    assert stdlib_netrc.netrc(str(path)).authenticators(host) == ("token", "", password)
+    found = stdlib_netrc.netrc(str(path)).authenticators(host)
+    assert found is not None
+    login, account, secret = found
+    # Python 3.10 reports a missing account as None, 3.11+ as ""
+    assert (login, account or "", secret) == ("token", "", password)
+
+
+@pytest.mark.parametrize("password", ["dapi\u00e9x", "p a ss", 'a"b', "a\\b", "#lead", "login"])
+def test_set_entry_refuses_values_python_310_cannot_read_back(password: str) -> None:
+    """Rather than write what Python 3.10's netrc misreads ("bad follower token"), nothing is written and
+    the message names the field, never the value."""
+    refused = r"cannot write the password for machine h to /n: .*Nothing was written"
+    with pytest.raises(NetrcError, match=refused) as info:
+        netrcfile.set_entry("machine other login x password caf\u00e9\n", "h", "token", password, "/n")
+    assert password not in str(info.value).replace("password", "")
+
+
+def test_other_entries_may_hold_what_we_refuse_to_write() -> None:
+    """A netrc file holds other tools' entries too: a non-ASCII or quoted value there is kept as it is."""
+    text = 'machine other login x password "caf\u00e9 au lait"\n'
+    out = netrcfile.set_entry(text, "h", "token", PAT)
+    assert out.startswith(text) and netrcfile.lookup(out, "other") == ("x", "caf\u00e9 au lait")
 
 
 # -- files -----------------------------------------------------------------------------------------

@@ -66,3 +66,24 @@ def test_naming_a_netrc_store_opens_no_session(ip: InteractiveShell, tmp_path: P
     store = magics._store(f"netrc:{tmp_path / 'netrc'}")
     assert store.description == f"netrc {tmp_path / 'netrc'}"
     assert get_context(ip)._session is None
+
+
+def test_use_a_profile_of_another_workspace_switches_the_session_there(
+    ip: InteractiveShell, db_env: Any, isolated_home: Path
+) -> None:
+    """A session never changes host: `%dbtoken use` for another workspace gives the notebook a new session
+    bound to that workspace, and the old one keeps its own."""
+    from notebook_tokens.testing import EmulatorServer, FakeWorkspace
+
+    other_workspace = FakeWorkspace(seed="minimal")
+    with EmulatorServer(other_workspace) as other:
+        (isolated_home / ".databrickscfg").write_text(
+            f"[other]\nhost = {other.url}\ntoken = {other_workspace.user_token}\n"
+        )
+        context = get_context(ip)
+        first = context.session()
+        with capture_output():
+            ip.run_line_magic("dbtoken", "use profile:other")
+        second = context.session()
+        assert second.host == other.url and first.host == db_env.url
+        assert second.api("GET", "/api/2.0/preview/scim/v2/Me")["userName"] == "user@example.com"

@@ -9,6 +9,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from notebook_tokens.core.errors import InputError
+from notebook_tokens.core.redact import redact
 
 __all__ = ["NEVER_WORDS", "humanize_delta", "humanize_until", "lifetime_seconds", "parse_lifetime"]
 
@@ -25,7 +26,9 @@ _UNIT_WORDS = {
     "min": "m", "mins": "m", "minute": "m", "minutes": "m", "sec": "s", "secs": "s",
     "second": "s", "seconds": "s",
 }
-_PART = re.compile(r"(\d+)\s*([a-z]+)")
+_PART = re.compile(r"([0-9]+)\s*([a-z]+)")  # ASCII digits only: int() would take other scripts' digits
+# Far above any workspace limit (maxTokenLifetimeDays is at most 730), far below timedelta's overflow.
+_LONGEST = timedelta(days=100 * 365)
 _GUIDANCE = 'use a number and a unit, e.g. "90d", "12h", "30m", "2w", "1d12h", or "never"'
 
 
@@ -38,17 +41,22 @@ def parse_lifetime(value: str | timedelta | None) -> timedelta | None:
     if value is None:
         return None
     if isinstance(value, timedelta):
+        if value > _LONGEST:
+            raise InputError(f"lifetime {value} is too long: workspaces allow at most 730 days")
         return _positive(value, str(value))
     if not isinstance(value, str):
         kind = type(value).__name__
         raise InputError(f"a lifetime must be a string or a timedelta, not {kind}; {_GUIDANCE}")
     text = value.strip().lower()
+    shown = redact(value.strip())[:40]
     if text in NEVER_WORDS:
         return None
     if not text:
         raise InputError(f"the lifetime is empty; {_GUIDANCE}")
-    if text.isdigit():
-        raise InputError(f"lifetime {value!r} has no unit; did you mean {text}d? {_GUIDANCE}")
+    if text.startswith("-"):
+        raise InputError(f"lifetime {shown!r} is negative: it must be longer than zero; {_GUIDANCE}")
+    if text.isdigit() and text.isascii():
+        raise InputError(f"lifetime {shown!r} has no unit; did you mean {text[:12]}d? {_GUIDANCE}")
     total = timedelta()
     position = 0
     for match in _PART.finditer(text):
@@ -56,12 +64,24 @@ def parse_lifetime(value: str | timedelta | None) -> timedelta | None:
             break
         unit = _UNIT_WORDS.get(match.group(2), match.group(2))
         if unit not in _UNITS:
-            raise InputError(f"unknown unit {match.group(2)!r} in lifetime {value!r}; {_GUIDANCE}")
-        total += int(match.group(1)) * _UNITS[unit]
+            raise InputError(f"unknown unit {match.group(2)[:12]!r} in lifetime {shown!r}; {_GUIDANCE}")
+        total = _part(match.group(1), unit, shown, total)
         position = match.end()
     if position == 0 or text[position:].strip(" ,"):
-        raise InputError(f"cannot read lifetime {value!r}; {_GUIDANCE}")
-    return _positive(total, value)
+        raise InputError(f"cannot read lifetime {shown!r}; {_GUIDANCE}")
+    return _positive(total, shown)
+
+
+def _part(number: str, unit: str, shown: str, total: timedelta) -> timedelta:
+    """`total` plus one `<number><unit>` part, refusing what no workspace allows before it can overflow."""
+    # 20 digits of days overflow timedelta (OverflowError), 4300 digits overflow int() (ValueError)
+    count = int(number) if len(number) <= 12 else None
+    if count is None or total + count * _UNITS[unit] > _LONGEST:
+        raise InputError(
+            f"lifetime {shown!r} is too long: workspaces allow at most 730 days (maxTokenLifetimeDays); "
+            'give e.g. "730d", or "never" for the workspace default'
+        )
+    return total + count * _UNITS[unit]
 
 
 def _positive(delta: timedelta, shown: str) -> timedelta:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from notebook_tokens.core.apierrors import is_not_found
 from notebook_tokens.core.errors import AdminOnlyError, ApiError, InputError
 from notebook_tokens.lifecycle.conf import is_permission_denied
+from notebook_tokens.lifecycle.tokeninfo import check_token_id
 
 if TYPE_CHECKING:
     from notebook_tokens.lifecycle.tokens import TokenInfo, TokenManager
@@ -33,6 +34,9 @@ class RevokeResult:
     token_id: str
     ok: bool
     message: str
+
+
+MAX_LIFETIME_DAYS = 730
 
 
 def _admins_only(error: ApiError, what: str) -> Exception:
@@ -95,7 +99,7 @@ def bulk_revoke(
     `progress(done, total)` is called from the calling thread after each token. Results keep the input
     order; one failure never stops the others.
     """
-    ids = list(dict.fromkeys(token_id.strip() for token_id in token_ids if token_id.strip()))
+    ids = list(dict.fromkeys(check_token_id(token_id) for token_id in token_ids if token_id.strip()))
     if not ids:
         return []
     if concurrency < 1:
@@ -121,8 +125,11 @@ def set_workspace_conf(
     if tokens_enabled is not None:
         body["enableTokensConfig"] = "true" if tokens_enabled else "false"
     if max_lifetime_days is not None:
-        if max_lifetime_days < 0:
-            raise InputError("the maximum lifetime is a number of days, 0 for no limit")
+        if max_lifetime_days < 0 or max_lifetime_days > MAX_LIFETIME_DAYS:
+            # the platform's range for maxTokenLifetimeDays is 1-730 (FACTS.md); 0 clears the limit
+            raise InputError(
+                f"the maximum lifetime is a number of days from 1 to {MAX_LIFETIME_DAYS}, 0 for no limit"
+            )
         body["maxTokenLifetimeDays"] = str(max_lifetime_days)
     if not body:
         raise InputError("nothing to set: pass tokens_enabled and/or max_lifetime_days")

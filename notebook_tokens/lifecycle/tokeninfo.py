@@ -5,13 +5,32 @@ Pure: imports neither IPython, ipywidgets, requests nor os.environ, so views and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from notebook_tokens.core.redact import Token
+from notebook_tokens.core.errors import InputError
+from notebook_tokens.core.redact import Token, redact
 
-__all__ = ["GeneratedToken", "TokenInfo", "from_ms"]
+__all__ = ["GeneratedToken", "TokenInfo", "check_token_id", "from_ms"]
+
+# Token IDs are 64 hex characters (the SHA-256 of the token); allow any id-like word, but never a "/",
+# "." or "%" that would move `/token-management/tokens/{id}` to another endpoint (../../clusters/delete).
+_TOKEN_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+def check_token_id(raw: str) -> str:
+    """The stripped Token ID; InputError (nothing sent) for an empty or non-ID word."""
+    token_id = raw.strip()
+    if not token_id:
+        raise InputError("a Token ID is empty: give the IDs shown by %dbtoken list, e.g. 0123456789ab")
+    if not _TOKEN_ID.fullmatch(token_id):
+        raise InputError(
+            f"{redact(token_id)[:70]!r} is not a Token ID (letters, digits, - and _ only): copy the IDs "
+            "shown by %dbtoken list"
+        )
+    return token_id
 
 
 def from_ms(value: Any) -> datetime | None:

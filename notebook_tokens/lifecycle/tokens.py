@@ -32,7 +32,7 @@ from notebook_tokens.core.lifetimes import humanize_delta, lifetime_seconds, par
 from notebook_tokens.core.redact import Token
 from notebook_tokens.credentials.stores.specs import parse_store
 from notebook_tokens.lifecycle.conf import WorkspaceConf, workspace_conf
-from notebook_tokens.lifecycle.tokeninfo import GeneratedToken, TokenInfo
+from notebook_tokens.lifecycle.tokeninfo import GeneratedToken, TokenInfo, check_token_id
 
 if TYPE_CHECKING:
     from notebook_tokens.credentials.stores.base import Store
@@ -189,9 +189,9 @@ class TokenManager:
     # -- revoke -----------------------------------------------------------------------------------
     def revoke(self, token_id: str, *, missing_ok: bool = False) -> None:
         """Revoke one of the user's tokens. An unknown id is an InputError unless `missing_ok`."""
-        token_id = token_id.strip()
-        if not token_id:
+        if not token_id.strip():
             raise InputError("give the Token ID to revoke (see %dbtoken list)")
+        token_id = check_token_id(token_id)
         try:
             self.session.api("POST", "/api/2.0/token/delete", json={"token_id": token_id})
         except ApiError as error:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from traitlets import Bool, Float, Int, Unicode
 from traitlets.config import Configurable
 
+from notebook_tokens.core.errors import InputError
+
 if TYPE_CHECKING:
     from notebook_tokens.credentials.creds import Credentials
     from notebook_tokens.http.workspace import WorkspaceSession
@@ -116,20 +118,29 @@ class NotebookContext:
     def use(self, spec: str) -> Credentials:
         """Make `spec` (a store spec or `profile:NAME`) the default credential of this notebook. The
         credential is resolved once and becomes the default session's, whatever that session was."""
+        from notebook_tokens.credentials.stores.specs import check_spec
         from notebook_tokens.http.workspace import WorkspaceSession
 
+        check_spec(spec)  # an empty spec would silently mean "the default chain"
         if spec.startswith("profile:"):
-            creds = self.credentials(profile=spec.partition(":")[2])
+            name = spec.partition(":")[2].strip()
+            if not name:  # an empty name would silently mean "the default chain"
+                raise InputError("profile: needs a profile name from ~/.databrickscfg, e.g. profile:DEFAULT")
+            creds = self.credentials(profile=name)
         else:
             creds = self.credentials(store=spec)
         read_timeout = float(self.config.timeout)
         with self._lock:
             self._used_spec = spec
-            if self._session is None:
-                self._session = WorkspaceSession(creds, timeout=(10.0, read_timeout))
-            else:  # the same session object: a panel or manager holding it follows the switch
+            if self._session is not None and self._session.host == creds.host:
+                # the same session object: a panel or manager holding it follows the switch
                 self._session.use(creds)
                 self._session.timeout = (10.0, read_timeout)
+            else:  # another workspace: a session never changes host
+                if self._session is not None:
+                    self._session.close()
+                self._session = WorkspaceSession(creds, timeout=(10.0, read_timeout))
+                self._manager = None
             self._session_key = (*self._default_choice(), read_timeout)
         return creds
 

@@ -25,12 +25,18 @@ if TYPE_CHECKING:
 
 MAX_VALUE_BYTES = 128 * 1024
 MAX_SECRETS_PER_SCOPE = 1000
-_NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
+# The platform's rule, kept here apart from the library's copy (the emulator imports no library code).
+# Secrets API reference: secrets/scopes/create "The scope name must consist of alphanumeric characters,
+# dashes, underscores, and periods, and may not exceed 128 characters"; secrets/put "The secret key must
+# consist of alphanumeric characters, dashes, underscores, and periods, and cannot exceed 128 characters"
+# and "Throws INVALID_PARAMETER_VALUE if the key name ... is invalid" (400). The "Secret scopes" user
+# guide also allows "@" in scope names; the emulator models the stricter API rule.
+_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
 _RANK = {"READ": 1, "WRITE": 2, "MANAGE": 3}
 
 
 def _check_name(kind: str, name: str) -> str:
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):  # re.match with $ would let a trailing newline through
         raise bad_request(
             f"{kind} name '{name}' is invalid: it must be at most 128 characters of letters, digits, "
             "dashes, underscores and periods."

@@ -11,15 +11,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from notebook_tokens.core.errors import NetrcError
-from notebook_tokens.credentials.stores.securefile import read_secure, write_atomic
+from notebook_tokens.credentials.stores import securefile
+from notebook_tokens.credentials.stores.securefile import write_atomic
 
-__all__ = ["Entry", "lookup", "parse", "quote", "read_secure", "remove_entry", "set_entry", "write_atomic"]
+__all__ = [
+    "MAX_NETRC_BYTES", "Entry", "lookup", "parse", "quote", "read_secure", "remove_entry", "set_entry",
+    "write_atomic",
+]
 
 _FIELDS = ("login", "password", "account")
 _KEYWORDS = ("machine", "default", "macdef")
 _SAFE = re.compile(r'[^\s"\\#][^\s"\\]*')
+# What every reader reads back byte for byte: printable ASCII, no space, quote, backslash or leading "#".
+# Python 3.10's netrc (shlex, non-POSIX) splits a word at any non-ASCII character ("bad follower token")
+# and takes quotes literally, so anything needing quotes or outside ASCII is refused rather than written.
+_PORTABLE = re.compile(r'[!$-\[\]-~][!#-\[\]-~]*')
+# A netrc file holds a few entries; a multi-megabyte one is a mistake (or an attack on the parser).
+MAX_NETRC_BYTES = 1 << 20
+_QUOTING_HINT = (
+    'a value with spaces, quotes or a leading # must be written in double quotes ("p a\\"ss")'
+)
 
 
 @dataclass
@@ -120,7 +134,31 @@ def parse(text: str, where: str = ".netrc") -> list[Entry]:
     return _parse(text, where)[0]
 
 
+def read_secure(path: Path) -> str | None:
+    """`securefile.read_secure`, refusing a file too large to be a netrc before reading it."""
+    try:
+        size = path.lstat().st_size
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError:
+        size = 0  # securefile gives the clear message
+    except ValueError:  # a NUL in the path
+        raise NetrcError(f"{path!r} is not a usable file name: it holds a NUL character.") from None
+    if size > MAX_NETRC_BYTES:
+        raise _too_large(str(path), size)
+    return securefile.read_secure(path)
+
+
+def _too_large(where: str, size: int) -> NetrcError:
+    return NetrcError(
+        f"{where} is {size} bytes, more than a netrc file holds (at most {MAX_NETRC_BYTES}): check it is "
+        "the file you meant, or point NETRC (or netrc:PATH) at your netrc file."
+    )
+
+
 def _parse(text: str, where: str) -> tuple[list[Entry], _Lexer]:
+    if len(text) > MAX_NETRC_BYTES:
+        raise _too_large(where, len(text.encode("utf-8", "surrogateescape")))
     lexer, entries = _Lexer(text, where), []
     current: Entry | None = None
     while (tok := lexer.next()) is not None:
@@ -141,15 +179,16 @@ def _parse(text: str, where: str) -> tuple[list[Entry], _Lexer]:
             if current is None:
                 raise lexer.error(tok.line, f"'{word}' appears outside a machine or default entry")
             value = lexer.next()
-            if value is None or (not value.quoted and value.value in _KEYWORDS):
-                raise lexer.error(tok.line, f"a value is missing after '{word}'")
+            if value is None or (not value.quoted and value.value in _KEYWORDS + _FIELDS):
+                raise lexer.error(tok.line, f"a value is missing after '{word}' ({_QUOTING_HINT})")
             current.fields[word] = value
             current.end = value.end
         else:
             raise lexer.error(
                 tok.line,
                 "unexpected text where machine, default, macdef, login, password or account was expected "
-                "(not shown: it could be part of a secret)",
+                f"(not shown: it could be part of a secret; {_QUOTING_HINT}, and a macdef body ends at an "
+                "empty line)",
             )
     return entries, lexer
 
@@ -177,7 +216,18 @@ def lookup(text: str, machine: str, where: str = ".netrc") -> tuple[str, str] | 
 
 
 def set_entry(text: str, machine: str, login: str, password: str, where: str = ".netrc") -> str:
-    """Add or update the one `machine` entry; every byte outside it is kept."""
+    """Add or update the one `machine` entry; every byte outside it is kept. Values every netrc reader
+    reads back (printable ASCII, nothing to quote) only: NetrcError names the field, never the value."""
+    for what, value in (("machine name", machine), ("login", login), ("password", password)):
+        # after "machine" every reader takes the next word as the name, so only a value may not be a keyword
+        if not _PORTABLE.fullmatch(value) or (what != "machine name" and value in _KEYWORDS + _FIELDS):
+            owner = "an entry" if what == "machine name" else f"machine {machine}"
+            raise NetrcError(
+                f"cannot write the {what} for {owner} to {where}: "
+                "it holds a space, a quote, a backslash, a non-ASCII character or a leading #, which "
+                "Python 3.10's netrc (and so requests there) cannot read back. Nothing was written; keep "
+                "this credential in keyring (--store keyring) instead."
+            )
     entries, lexer = _parse(text, where)
     found = _machines(entries, machine)
     if len(found) > 1:

@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Any, Protocol
 
 from notebook_tokens.core.errors import ApiError, InputError, SecretsApiError
 from notebook_tokens.core.redact import Token, redact
 
-__all__ = ["SecretApi", "SecretStore"]
+__all__ = ["SecretApi", "SecretStore", "check_secret_name"]
+
+# The platform's name rules, checked here so that a bad name sends nothing (not even the token/create
+# that `%dbtoken generate` makes before it writes the store). Sources (Secrets API reference):
+#   secrets/scopes/create: "The scope name must consist of alphanumeric characters, dashes, underscores,
+#     and periods, and may not exceed 128 characters." (docs.databricks.com/api/workspace/secrets/createscope)
+#   secrets/put: "The secret key must consist of alphanumeric characters, dashes, underscores, and periods,
+#     and cannot exceed 128 characters." Throws INVALID_PARAMETER_VALUE. (.../secrets/putsecret)
+# The user guide's "Secret scopes" page also allows "@" in scope names; the two disagree, so the stricter
+# API rule is modelled (no "@"), and "alphanumeric" is taken as ASCII letters and digits.
+_SECRET_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
 
 
 class SecretApi(Protocol):
@@ -42,6 +53,8 @@ class SecretStore:
     def __init__(
         self, scope: str, key: str, *, api: SecretApi | None = None, dbutils: Any = None
     ) -> None:
+        check_secret_name("scope", scope)
+        check_secret_name("key", key)
         self.scope, self.key, self.api, self.dbutils = scope, key, api, dbutils
         self.spec, self.description = f"secret:{scope}/{key}", f"secret scope {scope}/{key}"
 
@@ -53,7 +66,8 @@ class SecretStore:
                 f"secret:{redact(arg.strip())} is not a secret spec: "
                 "write secret:SCOPE/KEY, e.g. secret:ops/pat."
             )
-        return cls(scope.strip(), key.strip(), api=api, dbutils=dbutils)
+        scope, key = check_secret_name("scope", scope.strip()), check_secret_name("key", key.strip())
+        return cls(scope, key, api=api, dbutils=dbutils)
 
     def __repr__(self) -> str:
         return f"<SecretStore {self.spec}>"
@@ -139,3 +153,27 @@ class SecretStore:
                 raise SecretsApiError(
                     f"Could not delete {self.description} ({exc}): check your permissions."
                 ) from None
+
+
+def check_secret_name(kind: str, name: str) -> str:
+    """`name` when the platform accepts it as a secret scope or key name; InputError (nothing sent) if not."""
+    if _SECRET_NAME.fullmatch(name):
+        return name
+    shown = redact(name)
+    if len(name) > 128:
+        problem = f"is {len(name)} characters long"
+    else:
+        bad = next((char for char in name if not _SECRET_NAME.fullmatch(char)), "")
+        problem = f"has {_char_text(bad)}" if bad else "is empty"
+    raise InputError(
+        f"Secret {kind} name {shown[:60]!r} {problem}: Databricks allows at most 128 letters, digits, "
+        "dashes, underscores and periods. Choose another name, e.g. secret:ops/databricks-pat."
+    )
+
+
+def _char_text(char: str) -> str:
+    if char == " ":
+        return "a space"
+    if char.isprintable():
+        return f"the character {char!r}"
+    return f"a control character (U+{ord(char):04X})"

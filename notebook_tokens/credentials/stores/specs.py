@@ -15,7 +15,7 @@ from notebook_tokens.credentials.stores.netrcstore import NetrcStore
 from notebook_tokens.credentials.stores.profile import ProfileStore
 from notebook_tokens.credentials.stores.secret import SecretApi, SecretStore
 
-__all__ = ["SPEC_HELP", "parse_store"]
+__all__ = ["SPEC_HELP", "check_spec", "parse_store"]
 
 SPEC_HELP = "Use one of: secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH], env, profile:NAME."
 
@@ -24,6 +24,7 @@ def parse_store(spec: str | Store, *, api: SecretApi | None = None, dbutils: Any
     """The store a spec names; InputError for a spec that names none."""
     if not isinstance(spec, str):
         return spec
+    check_spec(spec)
     kind, _, arg = spec.strip().partition(":")
     kind = kind.strip().lower()
     if kind == "env" and not arg:
@@ -37,3 +38,16 @@ def parse_store(spec: str | Store, *, api: SecretApi | None = None, dbutils: Any
     if kind == "secret":
         return SecretStore.from_spec(arg, api=api, dbutils=dbutils)
     raise InputError(f"Unknown token store {redact(spec.strip())!r}. {SPEC_HELP}")
+
+
+def check_spec(spec: str) -> None:
+    """InputError for an empty spec or one holding a control character (any kind of spec)."""
+    if not spec.strip():
+        raise InputError(f"The token store spec is empty. {SPEC_HELP}")
+    # a NUL cuts a file name or keyring service short in the C layer below; a newline splits log lines
+    for index, char in enumerate(spec):
+        if ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0:
+            raise InputError(
+                f"The token store spec has a control character (U+{ord(char):04X}) at position {index + 1}: "
+                f"remove it. {SPEC_HELP}"
+            )

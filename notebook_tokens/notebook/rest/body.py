@@ -45,11 +45,23 @@ def _load_json(text: str, what: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        line = text.splitlines()[exc.lineno - 1] if text.splitlines() else ""
-        pointer = f"\n    {line}\n    {' ' * (exc.colno - 1)}^" if len(line) <= 200 else ""
-        raise InputError(
-            f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}{pointer}"
-        ) from None
+        raise InputError(_json_problem(text, what, exc)) from None
+    except RecursionError:  # [[[[... nested deeper than the interpreter's stack
+        raise InputError(f"{what} is nested too deeply to read: flatten it") from None
+
+
+def _json_problem(text: str, what: str, exc: json.JSONDecodeError) -> str:
+    """Where the JSON broke, with the line and a pointer; a hint when the text just stopped early."""
+    # json counts lines by "\n" only, so split the same way (splitlines also splits at \r, \x0b, ...)
+    lines = text.split("\n")
+    line = lines[exc.lineno - 1] if exc.lineno <= len(lines) else ""
+    pointer = f"\n    {line}\n    {' ' * (exc.colno - 1)}^" if 0 < len(line.strip()) <= 200 else ""
+    # some of json's messages end in "at" ("Unterminated string starting at"): do not say "at at"
+    reason = exc.msg.removesuffix(" at")
+    message = f"{what} is not valid JSON: {reason} at line {exc.lineno}, column {exc.colno}{pointer}"
+    if not text[exc.pos :].strip() and exc.pos > 0:
+        message += "\nIt ends before the JSON is complete: close every {, [ and \" it opens."
+    return message
 
 
 def substitute(text: str, namespace: Mapping[str, Any]) -> str:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["DbRestMagics"]
 
 _PARSE_CACHE_SIZE = 256
+_MAX_TIMEOUT = 86400  # a day; inf overflows the socket layer's time_t, nan compares false to everything
 _USER_ERRORS = (InputError, TransportError, CredentialsNotFoundError, StoreError)
 
 
@@ -156,8 +157,10 @@ def _check_options(args: Any) -> None:
         raise InputError(f"-o {args.out!r} is not a variable name: use letters, digits and _")
     if args.max_pages is not None and args.max_pages < 1:
         raise InputError(f"--max-pages {args.max_pages}: give at least 1 page")
-    if args.timeout is not None and args.timeout <= 0:
-        raise InputError(f"--timeout {args.timeout:g}: give a number of seconds above 0")
+    if args.timeout is not None and not 0 < args.timeout <= _MAX_TIMEOUT:  # nan and inf fail this too
+        raise InputError(
+            f"--timeout {args.timeout:g}: give a number of seconds above 0, at most {_MAX_TIMEOUT}"
+        )
 
 
 def _compile_extract(expression: str | None) -> Any:

@@ -28,6 +28,10 @@ _QUERY_BODY_METHODS = frozenset({"GET", "DELETE", "HEAD"})
 _PARAM_ITEM = re.compile(r"([^=:\s]+)==(.*)", re.DOTALL)
 _HEADER_ITEM = re.compile(r"([A-Za-z0-9!#$%&'*+.^_`|~-]+):(.*)", re.DOTALL)
 _METHOD_WORD = re.compile(r"[A-Za-z]+")
+# NUL, CR/LF, tabs and the other C0/C1 controls: requests would percent-encode them into the path or put
+# them into a header (a NUL or CR can split or cut a header on the way), so they are refused instead
+_REFUSED_HEADERS = frozenset({"host", "content-length", "transfer-encoding"})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ def parse_request(
     """
     if not words:
         raise InputError("%dbrest needs a path, e.g. %dbrest GET /api/2.0/clusters/list")
+    for word in words:
+        _refuse_controls(word)
     method, rest = _split_method(words)
     path, params = _split_path(rest[0], host)
     headers: dict[str, str] = {}
@@ -81,6 +87,16 @@ def _split_method(words: Sequence[str]) -> tuple[str, Sequence[str]]:
     if _METHOD_WORD.fullmatch(first) and len(words) > 1 and _looks_like_path(words[1]):
         raise InputError(f"unknown method {first!r}: use one of {', '.join(METHODS)}")
     return "GET", words
+
+
+def _refuse_controls(word: str) -> None:
+    found = _CONTROL.search(word)
+    if found is not None:
+        what = "the path" if word.startswith(("/", "http:", "https:")) else "an item"
+        raise InputError(
+            f"{what} holds a control character (U+{ord(found[0]):04X}) at position {found.start() + 1}: "
+            "remove it (percent-encode it, e.g. %00, if the API really wants it); nothing was sent"
+        )
 
 
 def _looks_like_path(word: str) -> bool:
@@ -137,4 +153,14 @@ def _add_item(item: str, params: list[tuple[str, str]], headers: dict[str, str])
         )
     if not value:
         raise InputError(f"header {name} has no value: write {name}:value as one word (quote it for spaces)")
+    if name.lower() in _REFUSED_HEADERS:
+        raise InputError(
+            f"a {name} item is refused: %dbrest sets it itself (a Host item would name another host to a "
+            "proxy while the token goes along)"
+        )
+    if not value.isascii():
+        raise InputError(
+            f"header {name} holds a non-ASCII character: HTTP headers carry ASCII only; percent-encode it "
+            "or send it as name==value (a query parameter)"
+        )
     headers[name] = value

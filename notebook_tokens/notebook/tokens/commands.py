@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from notebook_tokens.core.errors import ApiError, InputError
 from notebook_tokens.lifecycle.admin import admin_list, bulk_revoke
+from notebook_tokens.lifecycle.tokeninfo import check_token_id
 from notebook_tokens.notebook.cardviews import (
     StatusCard,
     progress_html,
@@ -61,8 +62,8 @@ def match_ids(wanted: list[str], infos: list[TokenInfo]) -> list[TokenInfo]:
     """Token infos for full ids or unique prefixes (as the table shows them, "0123456789ab…")."""
     found: list[TokenInfo] = []
     for raw in wanted:
-        prefix = raw.strip().rstrip("…").rstrip(".").lower()
-        hits = [info for info in infos if info.token_id.lower().startswith(prefix)] if prefix else []
+        prefix = check_token_id(raw.strip().rstrip("…").rstrip(".")).lower()
+        hits = [info for info in infos if info.token_id.lower().startswith(prefix)]
         if not hits:
             raise InputError(f"no token with id {raw} among your tokens: check %dbtoken list "
                              "(admins revoke others' tokens with %dbtoken revoke --all-users ID)")
@@ -75,6 +76,10 @@ def match_ids(wanted: list[str], infos: list[TokenInfo]) -> list[TokenInfo]:
 
 def revoke_command(manager: TokenManager, args: argparse.Namespace, *, confirm: Confirm, show: Show) -> None:
     """`%dbtoken revoke`: your tokens by id, or (admins, --all-users) anyone's, filtered, in bulk."""
+    for raw in args.ids:  # before any request: an empty or path-like id is a typo, not a token
+        check_token_id(raw.strip().rstrip("…").rstrip("."))
+    if args.concurrency < 1:
+        raise InputError(f"--concurrency {args.concurrency}: give at least 1 parallel revoke")
     if args.all_users:
         _admin_revoke(manager, args, confirm=confirm, show=show)
         return

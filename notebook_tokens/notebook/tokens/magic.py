@@ -7,6 +7,7 @@ Errors become `UsageError` here and only here. See `%dbtoken?` / `%dbtoken --hel
 from __future__ import annotations
 
 import argparse
+import re
 import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -40,6 +41,18 @@ class _Parser(argparse.ArgumentParser):
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         raise _HelpShown(message or "")
+
+
+def _attach_negative_values(argv: list[str]) -> list[str]:
+    """`--lifetime -1d` -> `--lifetime=-1d`: argparse takes a word starting with "-" for an option and
+    says "expected one argument"; attached, the value reaches its own check ("must be longer than zero")."""
+    out: list[str] = []
+    for word in argv:
+        if out and out[-1].startswith("--") and "=" not in out[-1] and re.fullmatch(r"-[0-9.].*", word):
+            out[-1] = f"{out[-1]}={word}"
+        else:
+            out.append(word)
+    return out
 
 
 class _HelpShown(Exception):
@@ -125,7 +138,7 @@ class DbTokenMagics(Magics):
             raise InputError(f"cannot read the line: {error}") from error
         if any(looks_like_token(arg) for arg in argv) or looks_like_token(line):
             raise InputError(_LITERAL_REFUSED)
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(_attach_negative_values(argv))
         handler = getattr(self, f"_cmd_{(args.command or 'status').replace('-', '_')}")
         handler(args)
 
