@@ -33,6 +33,7 @@ from notebook_tokens.core.errors import ApiError, HostBindingError, NotebookToke
 from notebook_tokens.core.redact import Token
 from notebook_tokens.credentials.creds import Credentials
 from notebook_tokens.credentials.stores.keyringstore import KeyringStore
+from notebook_tokens.credentials.stores.netrcstore import NetrcStore
 from notebook_tokens.http.workspace import WorkspaceSession, session
 from notebook_tokens.testing.server import EmulatorServer, ForeignServer
 
@@ -131,11 +132,10 @@ def _keyring_store(emulator: Any, home: Path, mp: pytest.MonkeyPatch, dbutils: A
 
 
 def _netrc_store(emulator: Any, home: Path, mp: pytest.MonkeyPatch, dbutils: Any) -> dict[str, Any]:
+    """The entry as the extension writes it (`%dbtoken generate --store netrc:…`, `%dbtoken netrc`): with
+    the workspace origin as its account. A hand-written entry names a host only (README: not guaranteed)."""
     path = home / "netrc"
-    path.write_text(
-        f"machine {urlsplit(emulator.url).hostname} login token password {emulator.workspace.admin_token}\n"
-    )
-    path.chmod(0o600)
+    NetrcStore(path).write(emulator.url, Token(emulator.workspace.admin_token))
     return {"store": f"netrc:{path}"}
 
 
@@ -295,8 +295,6 @@ def test_a_session_for_another_host_never_gets_a_credential_bound_elsewhere(
     """session(host=F, <the source>) for a credential of workspace A: refused, F receives nothing."""
     source = data.draw(st.sampled_from(SOURCES), label="source")
     host = data.draw(st.sampled_from(foreign_variants(foreign_server)), label="host")
-    if source.name == "netrc store" and urlsplit(host).hostname == "127.0.0.1":
-        return  # netrc names a host, not a port: see the strict xfail below
     with arranged(source, emulator, foreign_server) as kwargs:
         if source.unbound and "store" in kwargs:
             return  # named together with the host: goes there by the rule (test below)
@@ -333,10 +331,6 @@ def test_unbound_env_token_goes_only_to_the_host_named_with_it(
     assert foreign_server.requests == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="netrc names a host, not a port (as curl does): an entry for 127.0.0.1 is found for every port",
-)
 def test_a_netrc_entry_is_not_used_for_another_port_of_the_same_address(
     emulator: EmulatorServer, foreign_server: ForeignServer
 ) -> None:
@@ -410,8 +404,6 @@ def test_dbrest_host_option_never_sends_a_credential_bound_elsewhere(
     notebook-tokens message, and F receives nothing."""
     source = data.draw(st.sampled_from(BOUND), label="source")
     host = data.draw(st.sampled_from(foreign_variants(foreign_server)[:4]), label="host")
-    if source.name == "netrc store" and urlsplit(host).hostname == "127.0.0.1":
-        return  # netrc names a host, not a port: see the strict xfail above
     with arranged(source, emulator, foreign_server) as kwargs:
         option = f"--profile {kwargs['profile']}" if "profile" in kwargs else ""
         option += f" --store {kwargs['store']}" if "store" in kwargs else ""

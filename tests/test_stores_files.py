@@ -26,13 +26,16 @@ def test_netrc_defaults_to_home_and_honours_NETRC(
     assert parse_store("netrc:~/x").spec == f"netrc:{isolated_home / 'x'}"
 
 
-def test_netrc_write_creates_a_0600_entry_named_by_hostname_only(isolated_home: Path) -> None:
+def test_netrc_write_creates_a_0600_entry_named_by_hostname_bound_to_its_origin(isolated_home: Path) -> None:
+    """The machine is the host name (what curl and requests look up); the account, which they ignore, binds
+    the entry to its workspace origin, so another port of the same address never reads it (issue 12)."""
     store = NetrcStore()
     store.write("http://127.0.0.1:8123/", Token(PAT))
     path = isolated_home / ".netrc"
-    assert path.read_text() == f"machine 127.0.0.1 login token password {PAT}\n"
+    assert path.read_text() == f"machine 127.0.0.1 login token password {PAT} account http://127.0.0.1:8123\n"
     assert path.stat().st_mode & 0o777 == 0o600
-    assert store.read("http://127.0.0.1:9999") == Token(PAT)
+    assert store.read("http://127.0.0.1:8123") == Token(PAT)
+    assert store.read("http://127.0.0.1:9999") is None
 
 
 def test_netrc_machine_matches_what_requests_and_curl_look_up(isolated_home: Path) -> None:
@@ -50,7 +53,8 @@ def test_netrc_write_keeps_other_entries(isolated_home: Path) -> None:
     NetrcStore().write("https://h.example", Token(PAT))
     assert (
         path.read_text()
-        == f"# mine\nmachine other login me password x\nmachine h.example login token password {PAT}\n"
+        == f"# mine\nmachine other login me password x\n"
+        f"machine h.example login token password {PAT} account https://h.example\n"
     )
 
 
@@ -59,7 +63,9 @@ def test_netrc_delete_removes_only_that_entry(isolated_home: Path) -> None:
     store.write("https://a.example", Token(PAT))
     store.write("https://b.example", Token(PAT))
     store.delete("https://a.example")
-    assert (isolated_home / ".netrc").read_text() == f"machine b.example login token password {PAT}\n"
+    assert (isolated_home / ".netrc").read_text() == (
+        f"machine b.example login token password {PAT} account https://b.example\n"
+    )
     assert store.read("https://a.example") is None
 
 

@@ -18,7 +18,8 @@ from notebook_tokens.credentials.stores import securefile
 from notebook_tokens.credentials.stores.securefile import write_atomic
 
 __all__ = [
-    "MAX_NETRC_BYTES", "Entry", "lookup", "parse", "quote", "read_secure", "remove_entry", "set_entry",
+    "MAX_NETRC_BYTES", "Entry", "account_of", "lookup", "parse", "quote", "read_secure", "remove_entry",
+    "set_entry",
     "write_atomic",
 ]
 
@@ -215,10 +216,23 @@ def lookup(text: str, machine: str, where: str = ".netrc") -> tuple[str, str] | 
     return (login.value if login else "", password.value) if password else None
 
 
-def set_entry(text: str, machine: str, login: str, password: str, where: str = ".netrc") -> str:
-    """Add or update the one `machine` entry; every byte outside it is kept. Values every netrc reader
-    reads back (printable ASCII, nothing to quote) only: NetrcError names the field, never the value."""
-    for what, value in (("machine name", machine), ("login", login), ("password", password)):
+def account_of(text: str, machine: str, where: str = ".netrc") -> str | None:
+    """The `account` of the `machine` entry that `lookup` reads, None when it has none."""
+    found = _machines(parse(text, where), machine)
+    account = found[-1].fields.get("account") if found else None
+    return account.value if account else None
+
+
+def set_entry(
+    text: str, machine: str, login: str, password: str, where: str = ".netrc", *, account: str | None = None
+) -> str:
+    """Add or update the one `machine` entry (and its `account`, when given); every byte outside it is kept.
+    Values every netrc reader reads back (printable ASCII, nothing to quote) only: NetrcError names the
+    field, never the value."""
+    values = [("machine name", machine), ("login", login), ("password", password)]
+    if account is not None:
+        values.append(("account", account))
+    for what, value in values:
         # after "machine" every reader takes the next word as the name, so only a value may not be a keyword
         if not _PORTABLE.fullmatch(value) or (what != "machine name" and value in _KEYWORDS + _FIELDS):
             owner = "an entry" if what == "machine name" else f"machine {machine}"
@@ -239,7 +253,7 @@ def set_entry(text: str, machine: str, login: str, password: str, where: str = "
     if found:
         entry, edits = found[0], []
         missing = ""
-        for key, value in (("login", login), ("password", password)):
+        for key, value in values[1:]:
             tok = entry.fields.get(key)
             if tok is None:
                 missing += f" {key} {quote(value)}"
@@ -250,7 +264,7 @@ def set_entry(text: str, machine: str, login: str, password: str, where: str = "
         for start, end, replacement in sorted(edits, reverse=True):
             text = text[:start] + replacement + text[end:]
         return text
-    line = f"machine {machine} login {quote(login)} password {quote(password)}\n"
+    line = f"machine {machine} " + " ".join(f"{key} {quote(value)}" for key, value in values[1:]) + "\n"
     default = next((e for e in entries if e.kind == "default"), None)
     if default is not None:  # curl wants `default` after every machine entry
         return text[: default.start] + line + text[default.start :]

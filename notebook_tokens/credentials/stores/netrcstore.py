@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from notebook_tokens.core.errors import NetrcError, StoreError
+from notebook_tokens.core.errors import InputError, NetrcError, StoreError
 from notebook_tokens.core.hosts import normalize_host
 from notebook_tokens.core.redact import Token
 from notebook_tokens.credentials.stores import netrcfile
@@ -58,14 +58,32 @@ class NetrcStore:
         text = netrcfile.read_secure(self.path)
         if text is None:
             return None
-        found = netrcfile.lookup(text, netrc_machine(host), str(self.path))
-        return Token(found[1]) if found and found[1] else None
+        machine = netrc_machine(host)
+        found = netrcfile.lookup(text, machine, str(self.path))
+        if not found or not found[1] or not self._for_origin(text, machine, host):
+            return None
+        return Token(found[1])
+
+    def _for_origin(self, text: str, machine: str, host: str) -> bool:
+        """A netrc entry names a host, not a port (curl reads it so). The entries this store writes also
+        carry the workspace origin as their `account` (curl and requests ignore it), so a token written for
+        https://h:8443 is not read for https://h:9443. An entry without one (written by hand, or by curl's
+        tools) is for every port of its host, as curl reads it."""
+        account = netrcfile.account_of(text, machine, str(self.path)) or ""
+        if "://" not in account:
+            return True
+        try:
+            return normalize_host(account) == normalize_host(host)
+        except InputError:
+            return False
 
     def write(self, host: str, token: Token) -> None:
         with self._editing():
             text = netrcfile.read_secure(self.path) or ""
             machine = netrc_machine(host)
-            self._replace(netrcfile.set_entry(text, machine, NETRC_LOGIN, token.reveal(), str(self.path)))
+            self._replace(netrcfile.set_entry(
+                text, machine, NETRC_LOGIN, token.reveal(), str(self.path), account=normalize_host(host)
+            ))
             if self.read(host) != token:
                 raise StoreError(
                     f"{self.description}: the token did not read back after writing; check the file."
