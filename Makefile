@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench compat clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -31,5 +31,11 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
+# Every supported environment (tests/runtimes/*.txt): the runtime's pins, then this package installed as a
+# user would, a check that the front end was left alone, and the non-browser suite. ENVS="dbr-14.3 latest"
+# picks some; venvs live in .compat/ and are rebuilt each run (uv's cache keeps that fast).
+compat: $(STAMP)
+	UV_PYTHON_DOWNLOADS=never $(PY) tests/runtimes/compat.py $(ENVS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .demo
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .demo .compat

@@ -36,7 +36,8 @@ REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 TESTS = Path(__file__).resolve().parent
 PAT_RE = re.compile(rb"dapi[0-9a-f]{32}")
-RUNTIME_VERSION = "15.4.x-scala2.12"
+# `make compat` runs the stand-in runtime as the environment under test (tests/runtimes/*.txt)
+RUNTIME_VERSION = os.environ.get("NOTEBOOK_TOKENS_TEST_RUNTIME_VERSION", "15.4.x-scala2.12")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 _DROPPED_ENV = ("NETRC", "PYTHON_KEYRING_BACKEND", "JPY_SESSION_NAME", "PYTHONSTARTUP")
 

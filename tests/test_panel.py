@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from ipywidgets.embed import embed_data
-from ipywidgets.widgets.widget import _instances
+from widgetsupport import live_widgets
 
 import notebook_tokens
 from notebook_tokens.core.redact import PAT_PATTERN
@@ -74,10 +74,10 @@ def test_sort_newest_first_reverses_the_rows(panel: TokenPanel, emulator: Any) -
 
 
 def _model_count(manager: TokenManager) -> int:
-    before = len(_instances)
+    before = len(live_widgets())
     panel = TokenPanel(manager, background=False)
     panel.tabs.selected_index = 1  # build and fill the admin tab as well
-    return len(_instances) - before
+    return len(live_widgets()) - before
 
 
 def test_widget_model_count_is_the_same_for_10_and_1000_tokens(manager: TokenManager, emulator: Any) -> None:

@@ -49,7 +49,11 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 def never_sent(exc: BaseException) -> bool:
     """True when the failure happened while connecting: the request provably never reached the server."""
     from requests.exceptions import ConnectTimeout
-    from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+
+    # Only names that urllib3 1.26 (Databricks Runtime up to 16.4) and 2.x both have: this import runs while a
+    # request is failing, so a missing name would replace the real error. urllib3 2's NameResolutionError (a
+    # name that does not resolve) subclasses NewConnectionError; 1.26 raises NewConnectionError itself.
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
     if isinstance(exc, ConnectTimeout):
         return True
@@ -60,7 +64,7 @@ def never_sent(exc: BaseException) -> bool:
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, (NewConnectionError, ConnectTimeoutError, NameResolutionError)):
+        if isinstance(current, (NewConnectionError, ConnectTimeoutError)):
             return True
         reason = getattr(current, "reason", None)
         if isinstance(reason, BaseException):
