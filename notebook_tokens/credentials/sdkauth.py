@@ -41,7 +41,10 @@ def sdk_provider(
     # databricks-sdk reads os.environ whatever the caller's view of it: check both
     for env in (os.environ,) if environ is None or environ is os.environ else (os.environ, environ):
         _check_environment(target, env)
-        _check_profile(target, profile or env.get("DATABRICKS_CONFIG_PROFILE"), env, named=bool(profile))
+        # the profile the SDK reads even when it is handed a host: named, DATABRICKS_CONFIG_PROFILE, or
+        # DEFAULT (databricks-sdk 0.1.x loads [DEFAULT] beside host= and sends its token there)
+        name = profile or env.get("DATABRICKS_CONFIG_PROFILE") or "DEFAULT"
+        _check_profile(target, name, env, named=bool(profile))
     from databricks.sdk.core import Config  # lazy: importing databricks.sdk costs about a second
 
     kwargs: dict[str, Any] = {"retry_timeout_seconds": SDK_RETRY_TIMEOUT_SECONDS, "host": target}
@@ -103,6 +106,6 @@ def _check_profile(target: str, name: str | None, env: Mapping[str, str], *, nam
         )
     if own is None and not named and store.settings() is not None:
         raise HostBindingError(
-            f"not used: {store.description} (DATABRICKS_CONFIG_PROFILE) has no host, so its credentials "
-            f"belong to no known workspace; add host = ... to it"
+            f"not used: {store.description} has no host, so its credentials belong to no known workspace, "
+            "and databricks-sdk would read them for any host; add host = ... to it"
         )
