@@ -39,6 +39,10 @@ class Endpoint:
     def path_params(self) -> tuple[str, ...]:
         return tuple(part[1:-1] for part in self.template.split("/") if _is_param(part))
 
+    @property
+    def literal_count(self) -> int:
+        return sum(1 for part in self.template.split("/") if part and not _is_param(part))
+
     def as_list(self) -> list[Any]:
         return [self.method, self.template, list(self.query), list(self.body), self.summary]
 
@@ -117,8 +121,14 @@ class ApiIndex:
     def endpoint(self, method: str, path: str) -> Endpoint | None:
         return next((e for e in self.endpoints_for(path) if e.method == method), None)
 
-    def methods(self, path: str) -> list[str]:
-        return sorted(e.method for e in self.endpoints_for(path))
+    def methods(self, path: str, *, closest: bool = False) -> list[str]:
+        """The methods `path` takes; with `closest`, only those of its most literal templates (for
+        /api/2.0/token/list: GET of token/list, not PATCH of token/{token_id})."""
+        found = self.endpoints_for(path)
+        if closest and found:
+            best = max(e.literal_count for e in found)
+            found = [e for e in found if e.literal_count == best]
+        return sorted(e.method for e in found)
 
     def is_known(self, path: str) -> bool:
         """`path` matches a template, or is a prefix of one ("/api/2.0/clusters/" is known)."""

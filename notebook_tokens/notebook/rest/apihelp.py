@@ -27,7 +27,7 @@ _NOT_FOUND_CODES = frozenset({"ENDPOINT_NOT_FOUND", "METHOD_NOT_ALLOWED"})
 def advice(index: ApiIndex, method: str, path: str) -> str:
     """"did you mean …" for an unknown path, "… takes GET, PATCH" for a wrong method, "" otherwise."""
     path = urlsplit(path).path or "/"
-    methods = index.methods(path)
+    methods = index.methods(path, closest=True)
     if methods:
         return "" if method in methods else f"{path} takes {', '.join(methods)}, not {method}."
     if index.is_known(path):  # a prefix of known paths: nothing to correct yet
