@@ -14,13 +14,11 @@ import importlib.util
 import json
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Mapping
 from pathlib import Path
 
 from notebook_tokens.core.apiindex import ApiIndex
-from notebook_tokens.notebook.rest.apiscan import scan_files
 
 __all__ = ["cache_path", "cached_index", "index", "sdk_location", "sdk_version"]
 
@@ -102,6 +100,8 @@ def index() -> ApiIndex:
             return _loaded[path]
         built = _read(path)
         if built is None:
+            from notebook_tokens.notebook.rest.apiscan import scan_files  # lazy: only a build needs ast
+
             built = ApiIndex(scan_files((location / "service").glob("*.py")), version)
             _write(path, built)
         _loaded[path] = built
@@ -118,6 +118,8 @@ def _read(path: Path) -> ApiIndex | None:
 
 def _write(path: Path, built: ApiIndex) -> None:
     """Write atomically (two kernels may build at once); a cache that cannot be written is only slower."""
+    import tempfile  # lazy: only a build writes
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(

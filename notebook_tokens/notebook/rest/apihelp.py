@@ -25,7 +25,7 @@ _NOT_FOUND_CODES = frozenset({"ENDPOINT_NOT_FOUND", "METHOD_NOT_ALLOWED"})
 
 
 def advice(index: ApiIndex, method: str, path: str) -> str:
-    """"did you mean …" for an unknown path, "… takes GET, PATCH" for a wrong method, "" otherwise."""
+    """ "did you mean …" for an unknown path, "… takes GET, PATCH" for a wrong method, "" otherwise."""
     path = urlsplit(path).path or "/"
     methods = index.methods(path, closest=True)
     if methods:
@@ -46,8 +46,12 @@ def presend_note(method: str, path: str) -> str:
     if index is None or not len(index) or not path.startswith("/"):
         return ""
     found = advice(index, method, path)
-    return f"{method} {path} is not in the API index of databricks-sdk {index.sdk_version}. {found} " \
-        "Sending it anyway." if found else ""
+    return (
+        f"{method} {path} is not in the API index of databricks-sdk {index.sdk_version}. {found} "
+        "Sending it anyway."
+        if found
+        else ""
+    )
 
 
 def not_found_hint(status: int, error_code: str, method: str, path: str) -> str:

@@ -118,7 +118,7 @@ def _method(call: ast.Call) -> str | None:
 
 
 def _template(node: ast.expr) -> str | None:
-    """"/api/2.0/x" or f"/api/2.0/x/{cluster_id}" -> the template; None for account paths or other forms."""
+    """ "/api/2.0/x" or f"/api/2.0/x/{cluster_id}" -> the template; None for account paths or other forms."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value if node.value.startswith("/") else None
     if not isinstance(node, ast.JoinedStr):

@@ -109,9 +109,7 @@ def _python(request: RestRequest, where: Where) -> str:
         arguments.append(f"store={where.store!r}")
     if where.profile:
         arguments.append(f"profile={where.profile!r}")
-    call = _keywords(
-        [("params", request.params), ("headers", dict(request.headers)), ("json", request.body)]
-    )
+    call = _keywords([("params", request.params), ("headers", dict(request.headers)), ("json", request.body)])
     return "\n".join(
         [
             "import notebook_tokens",
