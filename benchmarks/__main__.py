@@ -1,4 +1,4 @@
-"""`python -m benchmarks [--quick] [--only 1,2,...] [--out FILE]`: run every section, print the table and
+"""`python -m benchmarks [--quick] [--only 1,2,...,7] [--out FILE]`: run every section, print the table and
 write it to benchmarks/results.md (with --quick, only to --out when given: tiny counts are not for quoting).
 """
 
@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from benchmarks import Section, coldstart, external, pagination, percall, report
+from benchmarks import Section, coldstart, completion, external, pagination, percall, report
 from benchmarks.workspace import EmulatorProcess, launcher_command, unpin, use_workspace
 
 RESULTS = Path(__file__).with_name("results.md")
@@ -23,7 +23,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny counts: checks the harness, not the speed")
     parser.add_argument(
-        "--only", default="1,2,3,4,5,6", help="comma-separated section numbers (default: all)"
+        "--only", default="1,2,3,4,5,6,7", help="comma-separated section numbers (default: all)"
     )
     parser.add_argument("--out", type=Path, help=f"where to write the table (default: {RESULTS})")
     return parser.parse_args(argv)
@@ -112,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         if number in only:
             print(f"running {external.SCRIPTS[name]} ...", file=sys.stderr, flush=True)
             sections.append(external.run(name, args.quick, timeout=120 if args.quick else 180))
+    if "7" in only:
+        sections.append(completion.run(counts["cold_runs"]))
     text = report.render(sections, info, quick=args.quick, seconds=time.perf_counter() - started)
     sys.stdout.write(text)
     out = args.out or (None if args.quick else RESULTS)

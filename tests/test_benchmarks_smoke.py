@@ -30,7 +30,7 @@ def quick_run(
     done = subprocess.run(
         # Not section 4: it starts JupyterLab and Chromium (its own browser tests cover those); 5 and 6
         # take the same path through the runner for the other parts' scripts.
-        [sys.executable, "-m", "benchmarks", "--quick", "--only", "1,2,3,5,6", "--out", str(out)],
+        [sys.executable, "-m", "benchmarks", "--quick", "--only", "1,2,3,5,6,7", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -61,6 +61,7 @@ def test_quick_run_writes_the_table_with_machine_and_targets(
         "## 3. --all over",
         "## 5.",
         "## 6.",
+        "## 7. Completion",
         "## Targets",
     ):
         assert title in text

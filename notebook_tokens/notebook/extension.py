@@ -24,6 +24,7 @@ def get_context(shell: Any) -> NotebookContext:
 
 def load(shell: Any) -> None:
     from notebook_tokens.notebook import cellform, outputs
+    from notebook_tokens.notebook.rest import complete
     from notebook_tokens.notebook.rest.magic import DbRestMagics
     from notebook_tokens.notebook.tokens.magic import DbTokenMagics
 
@@ -36,14 +37,17 @@ def load(shell: Any) -> None:
     shell.register_magics(DbTokenMagics(shell, context))
     outputs.install(shell, context)
     cellform.install(shell)
+    complete.install(shell)  # the API index is read on the first completion, not here
 
 
 def unload(shell: Any) -> None:
     from notebook_tokens.notebook import cellform, outputs
+    from notebook_tokens.notebook.rest import complete
 
     context = getattr(shell, _ATTRIBUTE, None)
     if context is None:
         return
+    complete.uninstall(shell)
     cellform.uninstall(shell)
     outputs.uninstall(shell)
     magics = shell.magics_manager.magics

@@ -127,5 +127,10 @@ def _result(
     )
     if response.status_code >= 400:
         error = api_error(response, source)
-        result = replace(result, error_code=error.error_code, message=error.message, hint=error.hint)
+        hint = error.hint
+        if response.status_code in (404, 405):
+            from notebook_tokens.notebook.rest.apihelp import not_found_hint  # lazy: reads the API index
+
+            hint = not_found_hint(response.status_code, error.error_code, request.method, request.path)
+        result = replace(result, error_code=error.error_code, message=error.message, hint=hint or error.hint)
     return result

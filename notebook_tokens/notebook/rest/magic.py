@@ -27,6 +27,9 @@ from notebook_tokens.core.redact import redact
 
 if TYPE_CHECKING:
     from notebook_tokens.notebook.context import NotebookContext
+    from notebook_tokens.notebook.rest.apihelp import ApiDoc
+    from notebook_tokens.notebook.rest.export import Snippet
+    from notebook_tokens.notebook.rest.parse import RestRequest
     from notebook_tokens.notebook.rest.render import RestResult
 
 __all__ = ["DbRestMagics"]
@@ -59,9 +62,16 @@ class DbRestMagics(Magics):
     @argument("--host", metavar="URL", help="workspace URL (default: DATABRICKS_HOST or the profile's host)")
     @argument("-v", "--verbose", action="store_true", help="show the request line and headers (masked)")
     @argument("--table", action="store_true", help="render a list of objects as an HTML table")
+    @argument("--doc", action="store_true", help="show the endpoint's summary and parameters; send nothing")
+    @argument(
+        "--as",
+        dest="as_form",
+        choices=("curl", "python", "sdk"),
+        help="print the request as a curl command, notebook_tokens.session() or SDK code; send nothing",
+    )
     @argument("request", nargs="*", metavar="[METHOD] PATH [name==value ...] [Header:value ...]")
     @line_cell_magic
-    def dbrest(self, line: str, cell: str | None = None) -> RestResult:
+    def dbrest(self, line: str, cell: str | None = None) -> RestResult | ApiDoc | Snippet:
         """Call the Databricks REST API of the workspace; the token comes from a store, never from the cell.
 
         METHOD is GET (default), POST, PUT, PATCH, DELETE or HEAD. PATH is relative to the workspace.
@@ -79,21 +89,35 @@ class DbRestMagics(Magics):
             ids = %dbrest GET /api/2.1/clusters/list page_size==100 --all -e 'clusters[].cluster_id' -q
             %dbrest GET /api/2.0/clusters/get cluster_id=={cid} -o cluster
             %dbrest GET /api/2.1/jobs/list --table --profile PROD
+            %dbrest --doc /api/2.1/clusters/list
+            %dbrest POST /api/2.0/clusters/start cluster_id==$cid --as curl
+
+        Tab completes methods, paths and name== query parameters from databricks-sdk's API.
         """
         try:
             return self._run(line, cell)
         except _USER_ERRORS as exc:
             raise UsageError(redact(str(exc))) from None
 
-    def _run(self, line: str, cell: str | None) -> RestResult:
+    def _run(self, line: str, cell: str | None) -> RestResult | ApiDoc | Snippet:
+        from notebook_tokens.notebook.rest import apihelp
         from notebook_tokens.notebook.rest import call as restcall
         from notebook_tokens.notebook.rest.parse import parse_request
 
         args = self._parse_line(line)
+        if args.doc:
+            return apihelp.api_doc(*_doc_target(args.request))
         finder = _compile_extract(args.extract)
         _check_options(args)
         namespace = self._ip.user_ns
         request = parse_request(args.request, cell, namespace)  # every input check before any session
+        if args.as_form:
+            return self._export(args, request, cell)
+        note = "" if args.quiet else apihelp.presend_note(request.method, request.path)
+        if note:
+            from notebook_tokens.notebook.rest.render import note_bundle
+
+            _display(note_bundle(note))
         progress = None if args.quiet else _Progress()
         all_pages = args.all_pages or args.max_pages is not None  # --max-pages alone means --all
         options = restcall.CallOptions(all_pages, args.max_pages, args.timeout, args.table, progress)
@@ -104,6 +128,16 @@ class DbRestMagics(Magics):
         if progress is not None:
             progress.done(result.pages, result.elapsed.total_seconds())
         return self._finish(args, result, finder)
+
+    def _export(self, args: Any, request: RestRequest, cell: str | None) -> Snippet:
+        from notebook_tokens.notebook.rest.export import export, where_of
+        from notebook_tokens.notebook.rest.parse import parse_request
+
+        with self.context.call_session(store=args.store, profile=args.profile, host=args.host) as session:
+            if not request.path.startswith("/"):  # an absolute URL: only the workspace's own origin
+                request = parse_request(args.request, cell, self._ip.user_ns, host=session.host)
+            where = where_of(session.credentials, args.store, args.profile)
+        return export(args.as_form, request, where)
 
     def _finish(self, args: Any, result: RestResult, finder: Any) -> RestResult:
         if args.verbose and not args.quiet:
@@ -134,6 +168,16 @@ class DbRestMagics(Magics):
             if len(self._parsed) > _PARSE_CACHE_SIZE:
                 del self._parsed[next(iter(self._parsed))]
         return args
+
+
+def _doc_target(words: list[str]) -> tuple[str | None, str]:
+    from notebook_tokens.notebook.rest.parse import METHODS
+
+    method = words[0].upper() if words and words[0].upper() in METHODS else None
+    rest = words[1:] if method else words
+    if len(rest) != 1 or not rest[0].startswith("/"):
+        raise InputError("--doc takes [METHOD] PATH, e.g. %dbrest --doc /api/2.1/clusters/list")
+    return method, rest[0]
 
 
 def _split(line: str) -> list[str]:
