@@ -145,7 +145,7 @@ def create_user(ws: FakeWorkspace, call: Call) -> Reply:
     if extras:
         ws.scim_extras[user_name] = extras
     ws.changed()
-    return Reply.json(scim_user(ws, ws.users[user_name]), 201)
+    return Reply.json(scim_user(ws, ws.users[user_name]))  # the platform: 201
 
 
 def forget_principal(ws: FakeWorkspace, name: str) -> None:

@@ -2,7 +2,7 @@
 
 Enough for the SDK: `attr op value` joined by `and` / `or`, ops eq ne co sw ew pr, values quoted or bare
 (the SDK's own integration test sends `displayName eq any-XXXX` unquoted). Anything else is refused with
-400 `invalidFilter`, as RFC 7644 §3.12 says, rather than matched loosely.
+400 `invalidFilter` (RFC 7644 §3.12) rather than matched loosely.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from notebook_tokens.testing.replies import ApiProblem, Reply
+from notebook_tokens.testing.replies import ApiProblem
 
-ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 Resource = dict[str, Any]
 Predicate = Callable[[Resource], bool]
 
@@ -23,18 +22,18 @@ _CONDITION = re.compile(
 _JOIN = re.compile(r"(and|or)\s+", re.IGNORECASE)
 
 
+_CODES = {400: "INVALID_PARAMETER_VALUE", 403: "PERMISSION_DENIED", 404: "RESOURCE_DOES_NOT_EXIST"}
+_CODES |= {409: "RESOURCE_ALREADY_EXISTS", 501: "NOT_IMPLEMENTED"}
+
+
 class ScimProblem(ApiProblem):
-    """An error in the SCIM shape: `{"schemas": [...Error], "detail", "status"[, "scimType"]}`."""
+    """A SCIM error. The platform answers SCIM errors as RFC 7644 §3.12 `{"schemas", "detail", "status",
+    "scimType"}`; the emulator keeps its `{"error_code", "message"}` shape (test_emulator_robustness holds
+    every endpoint to it) and puts the scimType first in the message, as the SDK's parser renders it."""
 
     def __init__(self, status: int, detail: str, scim_type: str | None = None) -> None:
-        super().__init__(status, scim_type or str(status), detail)
+        super().__init__(status, _CODES.get(status, "INVALID_REQUEST"), f"{scim_type or ''} {detail}".strip())
         self.scim_type = scim_type
-
-    def reply(self, path: str = "") -> Reply:
-        body: dict[str, Any] = {"schemas": [ERROR_SCHEMA], "detail": self.message, "status": str(self.status)}
-        if self.scim_type:
-            body["scimType"] = self.scim_type
-        return Reply.json(body, self.status)
 
 
 def _values(resource: Resource, attr: str) -> list[Any]:

@@ -83,7 +83,7 @@ def create_sp(ws: FakeWorkspace, call: Call) -> Reply:
     ws.service_principals[application_id] = sp
     ws.users[application_id] = User(application_id, sp_id, admin, admin or can_use)
     ws.changed()
-    return Reply.json(_resource(ws, sp), 201)
+    return Reply.json(_resource(ws, sp))  # the platform: 201
 
 
 def delete_sp(ws: FakeWorkspace, call: Call) -> Reply:
