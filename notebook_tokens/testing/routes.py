@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from notebook_tokens.testing import clusters_api, secrets_api, tokens_api
+from notebook_tokens.testing import (
+    clusters_api,
+    permissions_api,
+    scim_api,
+    scim_principals_api,
+    secret_acls_api,
+    secrets_api,
+    tokens_api,
+    workspace_conf_api,
+)
 from notebook_tokens.testing.calls import WORKSPACE_ID
 
 if TYPE_CHECKING:
@@ -15,9 +24,18 @@ _EXACT: dict[tuple[str, str], Handler] = {
     **tokens_api.ROUTES,
     **secrets_api.ROUTES,
     **clusters_api.ROUTES,
+    **permissions_api.ROUTES,
+    **secret_acls_api.ROUTES,
+    **scim_api.ROUTES,
+    **scim_principals_api.ROUTES,
+    **workspace_conf_api.ROUTES,  # after tokens_api: answers every documented key, hands it the token ones
 }
 # (method, prefix) -> handler taking the rest of the path as params["id"]
-_PREFIXED: dict[tuple[str, str], Handler] = {**tokens_api.PREFIXED}
+_PREFIXED: dict[tuple[str, str], Handler] = {
+    **tokens_api.PREFIXED,
+    **scim_api.PREFIXED,
+    **scim_principals_api.PREFIXED,
+}
 
 
 def _well_known(ws: FakeWorkspace, call: Call) -> dict[str, Any]:

@@ -32,7 +32,7 @@ MAX_SECRETS_PER_SCOPE = 1000
 # and "Throws INVALID_PARAMETER_VALUE if the key name ... is invalid" (400). The "Secret scopes" user
 # guide also allows "@" in scope names; the emulator models the stricter API rule.
 _NAME = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
-_RANK = {"READ": 1, "WRITE": 2, "MANAGE": 3}
+RANK = {"READ": 1, "WRITE": 2, "MANAGE": 3}
 
 
 def _check_name(kind: str, name: str) -> str:
@@ -44,19 +44,19 @@ def _check_name(kind: str, name: str) -> str:
     return name
 
 
-def _scope(ws: FakeWorkspace, name: str) -> Scope:
+def scope_named(ws: FakeWorkspace, name: str) -> Scope:
     scope = ws.scopes.get(name)
     if scope is None:
         raise not_found(f"Scope {name} does not exist!")
     return scope
 
 
-def _require(user: User, scope: Scope, level: str) -> None:
+def require_level(user: User, scope: Scope, level: str) -> None:
     """Admins MANAGE every scope; others need an ACL for themselves or the "users" group."""
     if user.admin:
         return
-    granted = max(_RANK.get(scope.acls.get(p, ""), 0) for p in (user.user_name, "users"))
-    if granted < _RANK[level]:
+    granted = max(RANK.get(scope.acls.get(p, ""), 0) for p in (user.user_name, "users"))
+    if granted < RANK[level]:
         raise permission_denied(
             f"User {user.user_name} does not have {level} permission on scope {scope.name}."
         )
@@ -87,8 +87,8 @@ def list_scopes(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
 
 
 def delete_scope(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
-    scope = _scope(ws, req_str(parse_body(call.body), "scope"))
-    _require(call.user, scope, "MANAGE")
+    scope = scope_named(ws, req_str(parse_body(call.body), "scope"))
+    require_level(call.user, scope, "MANAGE")
     del ws.scopes[scope.name]
     ws.changed()
     return {}
@@ -108,10 +108,10 @@ def _value(data: dict[str, Any]) -> bytes:
 
 def put(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
     data = parse_body(call.body)
-    scope = _scope(ws, req_str(data, "scope"))
+    scope = scope_named(ws, req_str(data, "scope"))
     key = _check_name("Secret key", req_str(data, "key"))
     value = _value(data)
-    _require(call.user, scope, "WRITE")
+    require_level(call.user, scope, "WRITE")
     if len(value) > MAX_VALUE_BYTES:
         raise bad_request(
             f"Secret value is {len(value)} bytes; the maximum is {MAX_VALUE_BYTES} bytes (128 KB)."
@@ -128,16 +128,16 @@ def put(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
 
 
 def list_secrets(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
-    scope = _scope(ws, query_required(call.query, "scope"))
-    _require(call.user, scope, "READ")
+    scope = scope_named(ws, query_required(call.query, "scope"))
+    require_level(call.user, scope, "READ")
     items = [{"key": k, "last_updated_timestamp": ts} for k, (_, ts) in sorted(scope.secrets.items())]
     return {"secrets": items} if items else {}
 
 
 def get_secret(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
-    scope = _scope(ws, query_required(call.query, "scope"))
+    scope = scope_named(ws, query_required(call.query, "scope"))
     key = query_required(call.query, "key")
-    _require(call.user, scope, "READ")
+    require_level(call.user, scope, "READ")
     entry = scope.secrets.get(key)
     if entry is None:
         raise not_found(f"Failed to get secret {key} for scope {scope.name}.")
@@ -146,9 +146,9 @@ def get_secret(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
 
 def delete_secret(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
     data = parse_body(call.body)
-    scope = _scope(ws, req_str(data, "scope"))
+    scope = scope_named(ws, req_str(data, "scope"))
     key = req_str(data, "key")
-    _require(call.user, scope, "WRITE")
+    require_level(call.user, scope, "WRITE")
     if key not in scope.secrets:
         raise not_found(f"Secret {key} does not exist in scope {scope.name}.")
     del scope.secrets[key]

@@ -42,6 +42,9 @@ class FakeWorkspace:
         self.clusters: list[dict[str, Any]] = []
         self.conf: dict[str, str] = {"enableTokensConfig": "true", "maxTokenLifetimeDays": "0"}
         self.token_quota = 600
+        self.service_principals: dict[str, dict[str, Any]] = {}  # application_id -> SCIM ServicePrincipal
+        self.token_grants: dict[tuple[str, str], str] | None = None  # token CAN_USE grants; None: the default
+        self.scim_extras: dict[str, dict[str, Any]] = {}  # user_name -> SCIM displayName / entitlements set
         self.invalid_token_as_html = False  # answer "Invalid access token." as the platform's HTML error page
         self.cluster_start_seconds = 0.5  # PENDING -> RUNNING after this long
         self.version = 0  # bumped on every state change (the CLI saves --state when it moves)

@@ -1,0 +1,1 @@
+"""The official databricks-sdk-py integration tests (and ours in their style), run against the emulator."""
