@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from notebook_tokens.testing import clusters_api, secrets_api, tokens_api
+from notebook_tokens.testing import clusters_api, conf_api, secrets_api, tokens_api
 from notebook_tokens.testing.calls import WORKSPACE_ID
 
 if TYPE_CHECKING:
@@ -15,6 +15,7 @@ _EXACT: dict[tuple[str, str], Handler] = {
     **tokens_api.ROUTES,
     **secrets_api.ROUTES,
     **clusters_api.ROUTES,
+    **conf_api.ROUTES,
 }
 # (method, prefix) -> handler taking the rest of the path as params["id"]
 _PREFIXED: dict[tuple[str, str], Handler] = {**tokens_api.PREFIXED}
