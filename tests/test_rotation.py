@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tokensupport import make_workspace, MemoryKeyring, session_for
+from tokensupport import MemoryKeyring, make_workspace, session_for
 
 from notebook_tokens.core.errors import InputError, RotationError
 from notebook_tokens.core.redact import Token

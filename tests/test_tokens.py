@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tokensupport import make_workspace, MemoryKeyring, session_for
+from tokensupport import MemoryKeyring, make_workspace, session_for
 
 from notebook_tokens.core.errors import (
     ApiError,
@@ -23,6 +23,7 @@ from notebook_tokens.credentials.stores.specs import parse_store
 from notebook_tokens.http.workspace import WorkspaceSession
 from notebook_tokens.lifecycle.conf import workspace_conf
 from notebook_tokens.lifecycle.tokens import TokenManager
+
 
 @pytest.fixture(params=["sha256-ids", "opaque-ids"])
 def workspace(request: pytest.FixtureRequest) -> Any:
