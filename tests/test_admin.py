@@ -37,8 +37,9 @@ def seed_expired(ws: Any, count: int) -> list[str]:
     now = ws.now_ms()
     owners = [ws.admin_user_name, ws.user_user_name]
     return [
+        # last used 10 days ago: a token unused for 90 days would already be revoked for inactivity
         ws.issue_token(owners[n % 2], comment=f"old {n}", creation_time_ms=now - 100 * DAY_MS + n,
-                       expiry_time_ms=now - DAY_MS)[1]
+                       expiry_time_ms=now - DAY_MS, last_used_day=ws.today_ms() - 10 * DAY_MS)[1]
         for n in range(count)
     ]
 

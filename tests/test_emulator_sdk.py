@@ -109,7 +109,7 @@ def test_current_user_me_shows_admin_group(admin: WorkspaceClient, workspace: Fa
 def test_workspace_conf_get_and_set(admin: WorkspaceClient, workspace: FakeWorkspace) -> None:
     assert admin.workspace_conf.get_status(keys="enableTokensConfig,maxTokenLifetimeDays") == {
         "enableTokensConfig": "true",
-        "maxTokenLifetimeDays": "0",
+        "maxTokenLifetimeDays": "730",
     }
     admin.workspace_conf.set_status({"maxTokenLifetimeDays": "90"})
     assert workspace.conf["maxTokenLifetimeDays"] == "90"

@@ -29,9 +29,11 @@ def test_create_returns_a_pat_whose_id_is_its_sha256(ws: FakeWorkspace) -> None:
     assert info["creation_time"] > 1_700_000_000_000  # epoch milliseconds
 
 
-def test_create_without_lifetime_never_expires(ws: FakeWorkspace) -> None:
+def test_create_without_lifetime_lasts_two_years(ws: FakeWorkspace) -> None:
+    """SDK TokensAPI.create: "If the lifetime is not specified, this token remains valid for 2 years"
+    (this test asserted the 2020 platform's -1 before)."""
     info = ws.call("POST", CREATE, token=ws.user_token, json={}).data()["token_info"]
-    assert info["expiry_time"] == -1
+    assert info["expiry_time"] - info["creation_time"] == 730 * 86_400_000
 
 
 @pytest.mark.parametrize("lifetime", [0, -5])
@@ -139,7 +141,8 @@ def test_token_management_get_and_delete(ws: FakeWorkspace) -> None:
 
 
 def test_last_used_day_is_set_when_a_token_is_used(ws: FakeWorkspace) -> None:
-    value, token_id = ws.issue_token(ws.user_user_name, last_used_day=0)
+    # last used 10 days ago (day 0 of the epoch would be revoked for inactivity first)
+    value, token_id = ws.issue_token(ws.user_user_name, last_used_day=ws.today_ms() - 10 * 86_400_000)
     ws.call("GET", "/api/2.0/token/list", token=value)
     assert ws.tokens[token_id].last_used_day == ws.today_ms()
 
@@ -147,7 +150,7 @@ def test_last_used_day_is_set_when_a_token_is_used(ws: FakeWorkspace) -> None:
 def test_workspace_conf_get_answers_string_values(ws: FakeWorkspace) -> None:
     query = {"keys": "enableTokensConfig,maxTokenLifetimeDays"}
     reply = ws.call("GET", "/api/2.0/workspace-conf", token=ws.user_token, query=query)
-    assert reply.data() == {"enableTokensConfig": "true", "maxTokenLifetimeDays": "0"}
+    assert reply.data() == {"enableTokensConfig": "true", "maxTokenLifetimeDays": "730"}  # a new workspace
 
 
 def test_workspace_conf_patch_needs_admin_and_string_values(ws: FakeWorkspace) -> None:

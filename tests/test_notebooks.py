@@ -187,8 +187,9 @@ def test_admin_bulk_revoke_removed_expired_and_stale(admin: NotebookRun) -> None
 
 
 def test_admin_restores_workspace_settings(admin: NotebookRun) -> None:
-    """The notebook puts maxTokenLifetimeDays back to no limit."""
-    assert admin.workspace.conf["maxTokenLifetimeDays"] in ("0", "")
+    """The notebook puts maxTokenLifetimeDays back to what it was: 730, a new workspace's default (the 2020
+    platform's default was 0, no limit)."""
+    assert admin.workspace.conf["maxTokenLifetimeDays"] == "730"
 
 
 def test_executed_copies_are_kept(run: NotebookRun) -> None:

@@ -51,11 +51,11 @@ def test_filter_expired_only(panel: TokenPanel, emulator: Any) -> None:
 
 def test_filter_unused_for_n_days(panel: TokenPanel, emulator: Any) -> None:
     ws = emulator.workspace
-    long_ago = ws.today_ms() - 120 * DAY_MS
+    long_ago = ws.today_ms() - 85 * DAY_MS  # under 90 days: the platform would have revoked it already
     _, stale_id = ws.issue_token(
         "user@example.com", comment="stale", creation_time_ms=long_ago, last_used_day=long_ago
     )
-    panel.admin.unused_days.value = 90
+    panel.admin.unused_days.value = 80
     panel.admin.apply.click()
     assert stale_id in ids_shown(panel)
     assert not set(ws.token_ids("admin@example.com")) & ids_shown(panel)
@@ -101,7 +101,8 @@ def test_bulk_revoke_without_a_selection_asks_to_select(panel: TokenPanel) -> No
 
 
 def test_workspace_settings_are_shown_and_saved(panel: TokenPanel, emulator: Any) -> None:
-    assert panel.admin.tokens_enabled.value is True and panel.admin.max_days.value == 0
+    # a new workspace's maxTokenLifetimeDays is 730 (was 0 = no limit on the 2020 platform)
+    assert panel.admin.tokens_enabled.value is True and panel.admin.max_days.value == 730
     panel.admin.max_days.value = 60
     panel.admin.save_conf.click()
     assert emulator.workspace.conf["maxTokenLifetimeDays"] == "60"
@@ -113,5 +114,5 @@ def test_a_failed_settings_save_is_shown_inline(panel: TokenPanel, emulator: Any
     panel.admin.max_days.value = 10
     panel.admin.save_conf.click()
     assert "nt-status error" in panel.admin.status.value
-    assert emulator.workspace.conf["maxTokenLifetimeDays"] == "0"
+    assert emulator.workspace.conf["maxTokenLifetimeDays"] == "730"  # unchanged: a new workspace's default
     assert not panel.admin.save_conf.disabled

@@ -3,11 +3,12 @@ in the store, no active orphan carrying the rotation marker, and the old token r
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tokensupport import MemoryKeyring, session_for
+from tokensupport import MemoryKeyring, make_workspace, session_for
 
 from notebook_tokens.core.errors import InputError, RotationError
 from notebook_tokens.core.redact import Token
@@ -20,12 +21,33 @@ from notebook_tokens.lifecycle.tokens import TokenManager
 class Died(BaseException):
     """The process 'dies' at a checkpoint: nothing after it runs, no cleanup code catches it."""
 
+@pytest.fixture(params=["sha256-ids", "opaque-ids"])
+def workspace(request: pytest.FixtureRequest) -> Any:
+    """Every test here runs twice: token ids as the SDK documents them (SHA-256 of the value), and opaque."""
+    return make_workspace("opaque" if request.param == "opaque-ids" else "sha256")
+
+
+
+def real_id(emulator: Any, token: Token) -> str:
+    """The id the workspace gave `token` (its SHA-256, or an opaque id)."""
+    found = emulator.workspace.find_token(token.reveal())
+    assert found is not None
+    return str(found.token_id)
+
 
 def start(emulator: Any, spec: str) -> tuple[TokenManager, Store]:
-    """A notebook whose token (the user's) lives in `spec`."""
-    bootstrap = session_for(emulator.url, emulator.workspace.user_token)
+    """A notebook whose token (the user's) lives in `spec`. With opaque ids it is a token notebook-tokens
+    made in this process (so it knows its id), replacing the seeded one; a token it never saw cannot be
+    told apart there (test_opaque_ids.py covers that case)."""
+    ws = emulator.workspace
+    value = Token(ws.user_token)
+    bootstrap = session_for(emulator.url, value)
+    if ws.opaque_token_ids:
+        value, _ = TokenManager(bootstrap).create("notebook token", timedelta(days=30))
+        del ws.tokens[real_id(emulator, Token(ws.user_token))]
+        bootstrap = session_for(emulator.url, value)
     store = parse_store(spec, api=bootstrap)
-    store.write(emulator.url, Token(emulator.workspace.user_token))
+    store.write(emulator.url, value)
     return restart(emulator, store), store
 
 
@@ -46,8 +68,9 @@ def assert_clean(emulator: Any, store: Store) -> Token:
     assert stored is not None and ws.is_token_active(stored.reveal())
     with session_for(emulator.url, stored) as probe:
         assert probe.api("GET", "/api/2.0/preview/scim/v2/Me")["userName"] == ws.user_user_name
-    assert ws.token_ids(ws.user_user_name) == [stored.token_id]
-    marked = [t for t in ws.tokens.values() if "[nt:rot:" in t.comment and t.token_id != stored.token_id]
+    assert ws.token_ids(ws.user_user_name) == [real_id(emulator, stored)]
+    marked = [t for t in ws.tokens.values()
+              if "[nt:rot:" in t.comment and t.token_id != real_id(emulator, stored)]
     assert marked == []
     return stored
 
@@ -61,9 +84,11 @@ def test_rotation_replaces_the_token_in_each_store(
     manager, store = start(emulator, spec)
     old = manager.session.credentials.token
     assert old is not None
+    old_id = real_id(emulator, old)
     result = rotate(manager)
     stored = assert_clean(emulator, store)
-    assert result.new_id == stored.token_id and result.old_id == old.token_id
+    assert result.new_id == real_id(emulator, stored) and result.old_revoked
+    assert result.old_id == old_id
     assert not emulator.workspace.is_token_active(old.reveal())
     assert manager.session.credentials.token == stored  # the session switched
     assert result.warning == "" and result.stored_in == store.description
@@ -74,7 +99,7 @@ def test_rotation_into_another_store(emulator: Any, tmp_path: Path) -> None:
     manager, _ = start(emulator, f"netrc:{tmp_path / 'first'}")
     result = rotate(manager, f"netrc:{tmp_path / 'second'}")
     second = parse_store(f"netrc:{tmp_path / 'second'}")
-    assert assert_clean(emulator, second).token_id == result.new_id
+    assert real_id(emulator, assert_clean(emulator, second)) == result.new_id
 
 
 def test_store_write_failure_revokes_the_new_token_and_keeps_the_old(
@@ -106,9 +131,10 @@ def test_failing_to_revoke_the_old_token_keeps_the_new_and_names_the_old(
     assert old is not None
     emulator.workspace.faults.fail(status=500, times=1, path="/api/2.0/token/delete")
     result = rotate(manager)
-    assert old.token_id in result.warning and "%dbtoken revoke" in result.warning
+    assert result.old_id in result.warning and "%dbtoken revoke" in result.warning
+    assert not result.old_revoked
     stored = store.read(emulator.url)
-    assert stored is not None and stored.token_id == result.new_id
+    assert stored is not None and real_id(emulator, stored) == result.new_id
     assert emulator.workspace.is_token_active(old.reveal())  # named, not yet revoked
     rotate(manager)  # the rerun finishes the job
     assert_clean(emulator, store)
@@ -133,7 +159,7 @@ def test_rerun_after_dying_at_any_step_leaves_one_token_and_no_orphan(
     again = restart(emulator, store, old if restart_with == "old token" else None)
     result = rotate(again)
     stored = assert_clean(emulator, store)
-    assert result.new_id == stored.token_id
+    assert result.new_id == real_id(emulator, stored)
     assert not emulator.workspace.is_token_active(old.reveal())
     assert again.session.credentials.token == stored
 

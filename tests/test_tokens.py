@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tokensupport import MemoryKeyring, session_for
+from tokensupport import MemoryKeyring, make_workspace, session_for
 
 from notebook_tokens.core.errors import (
     ApiError,
@@ -25,6 +25,13 @@ from notebook_tokens.lifecycle.conf import workspace_conf
 from notebook_tokens.lifecycle.tokens import TokenManager
 
 
+@pytest.fixture(params=["sha256-ids", "opaque-ids"])
+def workspace(request: pytest.FixtureRequest) -> Any:
+    """Every test here runs twice: token ids as the SDK documents them (SHA-256 of the value), and opaque."""
+    return make_workspace("opaque" if request.param == "opaque-ids" else "sha256")
+
+
+
 @pytest.fixture
 def user_session(emulator: Any) -> Iterator[WorkspaceSession]:
     """A session as user@example.com (not an admin)."""
@@ -39,9 +46,23 @@ def manager(user_session: WorkspaceSession) -> TokenManager:
 
 
 def test_list_marks_the_token_in_use(manager: TokenManager, emulator: Any) -> None:
+    """With SHA-256 ids the seeded token is marked; with opaque ids it cannot be told apart (there is no
+    "which token am I" API), so nothing is marked rather than a wrong one, and the list says so."""
     infos = manager.list()
-    assert [info.in_use for info in infos] == [True]
+    if emulator.workspace.opaque_token_ids:
+        assert [info.in_use for info in infos] == [False] and not manager.in_use_known
+        return
+    assert [info.in_use for info in infos] == [True] and manager.in_use_known
     assert infos[0].token_id == Token(emulator.workspace.user_token).token_id
+
+
+def test_a_token_made_here_is_marked_in_use_in_both_id_modes(emulator: Any) -> None:
+    """The id token/create answered identifies the token, whatever the id scheme."""
+    with session_for(emulator.url, emulator.workspace.user_token) as bootstrap:
+        value, info = TokenManager(bootstrap).create("made here", timedelta(days=1))
+    with session_for(emulator.url, value) as session:
+        marked = [i.token_id for i in TokenManager(session).list() if i.in_use]
+    assert marked == [info.token_id]
 
 
 def test_list_is_creation_ascending(manager: TokenManager, emulator: Any) -> None:

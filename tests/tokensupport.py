@@ -49,3 +49,11 @@ class MemoryKeyring(KeyringBackend):
         if (service, username) not in self.passwords:
             raise PasswordDeleteError("not found")
         del self.passwords[(service, username)]
+
+
+def make_workspace(mode: str) -> Any:
+    """A minimal-seed emulator workspace; mode "opaque": token ids are not the SHA-256 of the value
+    (the lifecycle tests run in both modes, see the `workspace` fixtures of test_rotation / test_tokens)."""
+    from notebook_tokens.testing import FakeWorkspace
+
+    return FakeWorkspace(seed="minimal", opaque_token_ids=mode == "opaque")

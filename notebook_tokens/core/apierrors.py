@@ -43,7 +43,7 @@ def _message_from(response: requests.Response) -> tuple[str, str]:
     except ValueError:
         body = None
     if isinstance(body, dict):
-        code = str(body.get("error_code") or body.get("error") or "")
+        code = _error_code(body)
         message = str(body.get("message") or body.get("error_description") or body.get("detail") or "")
         return code, message or (response.reason or "")
     match = _PRE.search(text)
@@ -52,6 +52,22 @@ def _message_from(response: requests.Response) -> tuple[str, str]:
     if "<" in text:
         return "", response.reason or ""
     return "", text.strip() or (response.reason or "")
+
+
+def _error_code(body: dict[str, object]) -> str:
+    """The error code as a string. Some front ends send the HTTP status as a number (`{"error_code": 403,
+    "message": "Invalid access token."}`, which broke SDK parsing before): then the reason of a
+    google.rpc ErrorInfo in `details` names it, if there is one; otherwise the number, as text."""
+    raw = body.get("error_code") or body.get("error") or ""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        details = body.get("details")
+        for detail in details if isinstance(details, list) else []:
+            if isinstance(detail, dict) and str(detail.get("@type", "")).endswith("ErrorInfo"):
+                reason = detail.get("reason")
+                if isinstance(reason, str) and reason:
+                    return reason
+        return str(int(raw))
+    return str(raw)
 
 
 def is_tokens_disabled(status: int, message: str) -> bool:

@@ -24,6 +24,7 @@ from notebook_tokens.core.lifetimes import parse_lifetime
 from notebook_tokens.core.redact import Token
 from notebook_tokens.credentials.creds import Credentials
 from notebook_tokens.lifecycle.conf import workspace_conf
+from notebook_tokens.lifecycle.identity import id_among, rejected
 
 if TYPE_CHECKING:
     from notebook_tokens.credentials.stores.base import Store
@@ -39,7 +40,9 @@ DEFAULT_LIFETIME = timedelta(days=90)
 @dataclass(frozen=True)
 class RotationResult:
     """A finished rotation: new and old token ids, where the new one is stored, the new value masked,
-    ids of leftovers from earlier interrupted rotations that were revoked, and a warning ("" if none)."""
+    ids of leftovers from earlier interrupted rotations that were revoked, and a warning ("" if none).
+    `old_revoked` is True only when the old token was revoked and then refused with 403 "Invalid access
+    token." through a separate session; otherwise `warning` says what to do."""
 
     new_id: str
     old_id: str | None
@@ -47,6 +50,7 @@ class RotationResult:
     token: Token
     repaired: tuple[str, ...] = ()
     warning: str = ""
+    old_revoked: bool = False
 
 
 def store_key(store: Store, host: str) -> str:
@@ -96,15 +100,22 @@ def _repair(manager: TokenManager, store: Store, key: str, stored: Token | None)
     """Undo or finish what an interrupted rotation of `store` (which holds `stored`) left behind; returns
     revoked ids."""
     current = manager.session.credentials.token
-    keep = {t.token_id for t in (stored, current) if t is not None}
     listed = manager._raw_list()
     items = [item for item in listed if _marks(str(item.get("comment") or ""), key) is not None]
+    stored_id = id_among(stored, listed) if stored is not None else None
+    current_id = id_among(current, listed) if current is not None else None
+    if items and stored is not None and stored_id is None and current_id is None:
+        # neither the stored nor the session's token is found by id (ids are not the SHA-256 here, and
+        # this process never saw theirs): which marked token is the stored one cannot be told, so revoke
+        # none of them rather than perhaps the working one
+        return []
+    keep = {i for i in (stored_id, current_id) if i}
     revoked = []
     for item in items:
         if item["token_id"] not in keep:  # created, but never made it into the store
             manager.revoke(str(item["token_id"]), missing_ok=True)
             revoked.append(str(item["token_id"]))
-    stored_item = next((i for i in items if stored is not None and i["token_id"] == stored.token_id), None)
+    stored_item = next((i for i in items if stored_id is not None and i["token_id"] == stored_id), None)
     if stored is None or stored_item is None or works(manager, stored, store) is not None:
         return revoked
     # the store holds a working rotated token: finish that rotation
@@ -113,7 +124,7 @@ def _repair(manager: TokenManager, store: Store, key: str, stored: Token | None)
     replaced = _marks(str(stored_item.get("comment") or ""), key) or ""
     for item in listed if replaced else []:
         token_id = str(item["token_id"])
-        if token_id.startswith(replaced) and token_id != stored.token_id and token_id not in revoked:
+        if token_id.startswith(replaced) and token_id != stored_id and token_id not in revoked:
             manager.revoke(token_id, missing_ok=True)
             revoked.append(token_id)
     return revoked
@@ -137,8 +148,9 @@ def rotate(
     repaired = _repair(manager, target, key, previous)
     old = session.credentials.token
     assert old is not None  # _writable_target checked it
+    old_id = id_among(old, manager._raw_list())  # None: not found among the user's tokens (opaque ids)
     delta = _lifetime(manager, lifetime)
-    marker = f"[nt:rot:{key}:{uuid.uuid4().hex[:8]}:{old.token_id[:12]}]"
+    marker = f"[nt:rot:{key}:{uuid.uuid4().hex[:8]}:{(old_id or '')[:12]}]"
     new, info = manager.create(comment, delta, marker=marker)
     step("created")
     try:
@@ -158,8 +170,9 @@ def rotate(
     step("verified")
     session.use(_credentials_for(manager, new, target))
     step("switched")
-    return RotationResult(new_id=info.token_id, old_id=old.token_id, stored_in=target.description,
-                          token=new, repaired=tuple(repaired), warning=_revoke_old(manager, old))
+    warning = _revoke_old(manager, old, old_id, target)
+    return RotationResult(new_id=info.token_id, old_id=old_id or old.token_id, stored_in=target.description,
+                          token=new, repaired=tuple(repaired), warning=warning, old_revoked=not warning)
 
 
 def _writable_target(manager: TokenManager, store: Store | str | None) -> Store:
@@ -186,14 +199,25 @@ def _lifetime(manager: TokenManager, lifetime: str | None) -> timedelta | None:
     return delta
 
 
-def _revoke_old(manager: TokenManager, old: Token) -> str:
-    """Revoke the replaced token; a warning saying what to do when that fails ("" when it worked)."""
+def _revoke_old(manager: TokenManager, old: Token, old_id: str | None, store: Store) -> str:
+    """Revoke the replaced token and check the effect: "" only when the old value then gets 403 "Invalid
+    access token." through a separate session; otherwise a warning saying what to do."""
+    if old_id is None:
+        if rejected(manager, old, store):
+            return ""  # not listed, and refused: it was already revoked or expired
+        return (f"the new token is stored and in use, but the old token {old} was not found among your "
+                "tokens (its Token ID is not the SHA-256 of its value in this workspace) and it still "
+                "authenticates: revoke it in User Settings > Developer > Access tokens, or find it with "
+                "%dbtoken list and run %dbtoken revoke ID")
     try:
-        manager.revoke(old.token_id, missing_ok=True)
+        manager.revoke(old_id, missing_ok=True)
     except (NotebookTokensError, OSError) as error:
-        return (f"the new token is stored and in use, but revoking the old token {old.token_id} failed "
-                f"({_first_line(error)}): revoke it with %dbtoken revoke {old.token_id}, or run "
+        return (f"the new token is stored and in use, but revoking the old token {old_id} failed "
+                f"({_first_line(error)}): revoke it with %dbtoken revoke {old_id}, or run "
                 "%dbtoken rotate again")
+    if not rejected(manager, old, store):
+        return (f"the new token is stored and in use, but the old token {old_id} still authenticates after "
+                f"it was revoked: revoke it with %dbtoken revoke {old_id} and check %dbtoken list")
     return ""
 
 

@@ -34,7 +34,8 @@ def check_token_id(raw: str) -> str:
 
 
 def from_ms(value: Any) -> datetime | None:
-    """An epoch-milliseconds field as an aware UTC datetime; None for absent, 0 or -1 (no expiry)."""
+    """An epoch-milliseconds field as an aware UTC datetime; None for absent, 0 or -1 (no expiry: the only
+    values for which a view may say "Never", since the platform gives every new token an expiry)."""
     if value in (None, "", -1, "-1", 0, "0"):
         return None
     return datetime.fromtimestamp(int(value) / 1000, tz=timezone.utc)
@@ -85,8 +86,10 @@ class TokenInfo:
 
 @dataclass(frozen=True)
 class GeneratedToken:
-    """A new token: its info, the value masked (a `Token`), and the description of where it was stored."""
+    """A new token: its info, the value masked (a `Token`), the description of where it was stored, and
+    what the workspace would have given a token asked for without a lifetime (days)."""
 
     info: TokenInfo
     token: Token
     stored_in: str
+    workspace_default_days: int | None = None

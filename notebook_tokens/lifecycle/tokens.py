@@ -32,13 +32,19 @@ from notebook_tokens.core.lifetimes import humanize_delta, lifetime_seconds, par
 from notebook_tokens.core.redact import Token
 from notebook_tokens.credentials.stores.specs import parse_store
 from notebook_tokens.lifecycle.conf import WorkspaceConf, workspace_conf
+from notebook_tokens.lifecycle.identity import id_among, remember_issued, remembered_id
 from notebook_tokens.lifecycle.tokeninfo import GeneratedToken, TokenInfo, check_token_id
 
 if TYPE_CHECKING:
     from notebook_tokens.credentials.stores.base import Store
     from notebook_tokens.http.workspace import WorkspaceSession
 
-__all__ = ["MARKER_PREFIX", "GeneratedToken", "TokenInfo", "TokenManager", "new_marker"]
+__all__ = ["MARKER_PREFIX", "PLATFORM_MAX_DAYS", "GeneratedToken", "TokenInfo", "TokenManager", "new_marker"]
+
+# The platform's ceiling: maxTokenLifetimeDays is 1-730 and a token created without a lifetime lasts
+# 2 years (SDK TokensAPI.create; docs "maximum lifetime of new tokens is 730 days" when not set). So no
+# new token is ever without an expiry, whatever the workspace says.
+PLATFORM_MAX_DAYS = 730
 
 MARKER_PREFIX = "[nt:"
 TOKENS_DISABLED = (
@@ -58,18 +64,29 @@ class TokenManager:
     def __init__(self, session: WorkspaceSession, *, expiring_days: int = 7) -> None:
         self.session = session
         self.expiring_days = expiring_days
+        # False after a list in which the session's token could not be told apart (opaque ids): then no
+        # token is marked in use, rather than a wrong one
+        self.in_use_known = True
 
     # -- the session's own token ------------------------------------------------------------------
     def current_token_id(self) -> str | None:
+        """The id of the session's token: the one token/create gave it when this process made it, else its
+        SHA-256 (what the SDK documents; lists check it, see identity.py)."""
         token = self.session.credentials.token
-        return token.token_id if token is not None else None
+        if token is None:
+            return None
+        return remembered_id(token) or token.token_id
 
     def info(self, data: dict[str, Any]) -> TokenInfo:
         return self.infos([data])[0]
 
     def infos(self, items: Iterable[dict[str, Any]]) -> builtins.list[TokenInfo]:
-        """TokenInfo of each API item; the session's token id (a SHA-256) is computed once for all."""
-        in_use_id = self.current_token_id()
+        """TokenInfo of each API item; "in use" marks the session's token only when it is really listed
+        (by the id create answered, or by SHA-256): with opaque ids nothing is marked."""
+        items = list(items)
+        token = self.session.credentials.token
+        in_use_id = id_among(token, items) if token is not None else None
+        self.in_use_known = token is None or in_use_id is not None
         return [
             TokenInfo.from_api(item, in_use_id=in_use_id, expiring_days=self.expiring_days) for item in items
         ]
@@ -100,14 +117,22 @@ class TokenManager:
             conf = workspace_conf(self.session)
         if not conf.tokens_enabled:
             raise TokensDisabledError(TOKENS_DISABLED)
-        limit = conf.max_lifetime_days
-        if limit and (lifetime is None or lifetime > timedelta(days=limit)):
+        limit = min(conf.max_lifetime_days or PLATFORM_MAX_DAYS, PLATFORM_MAX_DAYS)
+        if lifetime is None or lifetime > timedelta(days=limit):
             asked = "no expiry" if lifetime is None else humanize_delta(lifetime)
+            why = "(maxTokenLifetimeDays)" if conf.max_lifetime_days else "(the platform's maximum)"
+            never = (" — the platform gives every new token an expiry: without a lifetime it would last "
+                     f"{limit} days" if lifetime is None else "")
             raise LifetimeTooLongError(
-                f"this workspace allows tokens of at most {limit} days (maxTokenLifetimeDays); "
-                f"{asked} was asked: pass --lifetime {limit}d or less"
+                f"this workspace allows tokens of at most {limit} days {why}; "
+                f"{asked} was asked{never}: pass --lifetime {limit}d or less"
             )
         return conf
+
+    def default_lifetime_days(self, conf: WorkspaceConf | None = None) -> int:
+        """What the workspace gives a token created without a lifetime: 2 years, or its maximum if less."""
+        conf = conf or workspace_conf(self.session)
+        return min(conf.max_lifetime_days or PLATFORM_MAX_DAYS, PLATFORM_MAX_DAYS)
 
     def create(
         self, comment: str, lifetime: timedelta | None, *, marker: str | None = None
@@ -139,7 +164,9 @@ class TokenManager:
             ) from error
         token = Token(answer["token_value"])
         fallback = {"token_id": token.token_id, "comment": full_comment}
-        return token, self.info(answer.get("token_info") or fallback)
+        info = self.info(answer.get("token_info") or fallback)
+        remember_issued(token, info.token_id)  # its real id, whether or not it is the SHA-256
+        return token, info
 
     def _revoke_marked_quietly(self, marker: str) -> None:
         # best effort: the original error is what the user needs to see
@@ -163,10 +190,11 @@ class TokenManager:
         target = self.resolve_store(store)
         if not target.writable:
             raise InputError(f"{target.description} cannot be written: choose secret:, keyring or netrc")
-        self.check_lifetime(delta)
+        conf = self.check_lifetime(delta)
         token, info = self.create(comment, delta)
         self.store_or_revoke(target, token, info.token_id)
-        return GeneratedToken(info=info, token=token, stored_in=target.description)
+        return GeneratedToken(info=info, token=token, stored_in=target.description,
+                              workspace_default_days=self.default_lifetime_days(conf))
 
     def resolve_store(self, store: Store | str) -> Store:
         if not isinstance(store, str):

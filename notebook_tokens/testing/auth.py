@@ -6,7 +6,7 @@ import base64
 import binascii
 from typing import TYPE_CHECKING
 
-from notebook_tokens.testing.model import User, token_id_of
+from notebook_tokens.testing.model import StoredToken, User
 from notebook_tokens.testing.replies import ApiProblem
 
 if TYPE_CHECKING:
@@ -42,20 +42,34 @@ def presented_token(headers: dict[str, str]) -> str:
     elif scheme.lower() == "basic" and credential:
         value = basic_password(credential)
     if not value:
-        raise ApiProblem(401, "UNAUTHENTICATED", UNAUTHENTICATED)
+        raise ApiProblem(401, "UNAUTHENTICATED", UNAUTHENTICATED, auth=True)
     return value
 
 
-def authenticate(ws: FakeWorkspace, headers: dict[str, str]) -> User:
-    """The caller, after checking the token is known, unexpired, and that PATs are enabled; marks it used."""
+def principal(ws: FakeWorkspace, token: StoredToken) -> User | None:
+    """Who a token acts for: a user, or a service principal (on-behalf-of tokens; `ws.service_principals`
+    is {application_id: {"displayName", "id"}}, shared with the SCIM ServicePrincipals emulation)."""
+    user = ws.users.get(token.owner)
+    if user is not None:
+        return user
+    sp = ws.service_principals.get(token.owner)
+    if sp is None:
+        return None
+    return User(token.owner, int(sp.get("id") or 0))
+
+
+def authenticate(ws: FakeWorkspace, headers: dict[str, str]) -> tuple[User, StoredToken]:
+    """The caller and its token, after checking the token is known, unexpired, not revoked for
+    inactivity, and that PATs are enabled; marks it used today (`last_used_day`)."""
     value = presented_token(headers)
-    token = ws.tokens.get(token_id_of(value))
-    if token is None or token.expired(ws.now_ms()) or token.owner not in ws.users:
-        raise ApiProblem(403, "PERMISSION_DENIED", INVALID_TOKEN, html=ws.invalid_token_as_html)
+    token = ws.find_token(value)
+    caller = principal(ws, token) if token is not None else None
+    if token is None or token.expired(ws.now_ms()) or caller is None:
+        raise ApiProblem(403, "PERMISSION_DENIED", INVALID_TOKEN, html=ws.invalid_token_as_html, auth=True)
     if ws.conf.get("enableTokensConfig", "true").lower() == "false":
         raise ApiProblem(403, "PERMISSION_DENIED", TOKENS_DISABLED)
     today = ws.today_ms()
     if token.last_used_day != today:
         token.last_used_day = today
         ws.changed()
-    return ws.users[token.owner]
+    return caller, token

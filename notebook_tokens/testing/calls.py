@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from notebook_tokens.testing.model import User
+from notebook_tokens.testing.model import StoredToken, User
 
 if TYPE_CHECKING:
     from notebook_tokens.testing.workspace import FakeWorkspace
@@ -40,6 +40,7 @@ class Call:
     body: bytes
     params: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    token: StoredToken | None = None  # the token the caller presented
 
 
 Handler = Callable[["FakeWorkspace", Call], Any]

@@ -16,8 +16,15 @@ def new_token_value() -> str:
 
 
 def token_id_of(value: str) -> str:
-    """The SDK documents `token_id` as the SHA-256 of the token: lookups never need the value stored."""
+    """The SDK documents `token_id` as the SHA-256 of the token (one line of TokensAPI.update's docstring):
+    lookups never need the value stored."""
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+def opaque_token_id() -> str:
+    """A token id that is not derived from the value (FakeWorkspace(opaque_token_ids=True)): the SDK's
+    "SHA-256 of the token" is one docstring line, so the extension must not depend on it alone."""
+    return _secrets.token_hex(32)
 
 
 @dataclass
@@ -40,18 +47,32 @@ class StoredToken:
     creation_time: int  # epoch ms
     expiry_time: int  # epoch ms, -1 = never
     last_used_day: int | None = None  # epoch ms of the UTC day
+    value_hash: str = ""  # SHA-256 of the value: how a presented token is found when ids are opaque
+    scopes: list[str] = field(default_factory=list)  # empty: every API (SDK PublicTokenInfo.scopes)
+    autoscope_state: str | None = None  # iam.AutoscopeState value, None when neither scopes nor autoscope
+    inferred_scopes: list[str] = field(default_factory=list)  # collected while autoscope is RUNNING
+    backfill_scopes: list[str] = field(default_factory=list)
+    created_by: str | None = None  # user_name of the admin who made an on-behalf-of token, else the owner
 
     def expired(self, now_ms: int) -> bool:
-        return self.expiry_time != -1 and self.expiry_time <= now_ms
+        # -1 means no expiry (SDK PublicTokenInfo.expiry_time); 0 is treated the same way
+        return self.expiry_time not in (-1, 0) and self.expiry_time <= now_ms
 
     def public_info(self) -> dict[str, Any]:
-        """`PublicTokenInfo`: what /api/2.0/token/* shows the owner."""
-        return {
+        """`PublicTokenInfo`: what /api/2.0/token/* shows the owner. Like the SDK's as_dict, empty scope
+        lists and an unset autoscope state are left out."""
+        info: dict[str, Any] = {
             "token_id": self.token_id,
             "creation_time": self.creation_time,
             "expiry_time": self.expiry_time,
             "comment": self.comment,
         }
+        for name in ("scopes", "inferred_scopes", "backfill_scopes"):
+            if getattr(self, name):
+                info[name] = list(getattr(self, name))
+        if self.autoscope_state is not None:
+            info["autoscope_state"] = self.autoscope_state
+        return info
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -39,26 +40,55 @@ class Reply:
         return json.loads(self.body) if self.body else None
 
 
-class ApiProblem(Exception):
-    """An error answer in the platform's `{"error_code", "message"}` shape."""
+@dataclass
+class ErrorStyle:
+    """How errors are shaped, per workspace (FakeWorkspace.error_style), all seen on the platform:
+    `numeric_auth_code`: 401/403 authentication failures carry the HTTP status as a number in
+    `error_code` (`{"error_code": 403, "message": "Invalid access token."}`, FACTS.md; SDK issues were
+    filed over it); `details`: a google.rpc-style `details` array (ErrorInfo + RequestInfo), as the SDK's
+    error parser reads it; `req_id`: messages end in ` [ReqId: <uuid>]`."""
 
-    def __init__(self, status: int, error_code: str, message: str, *, html: bool = False) -> None:
+    numeric_auth_code: bool = False
+    details: bool = False
+    req_id: bool = False
+
+
+class ApiProblem(Exception):
+    """An error answer in the platform's `{"error_code", "message"}` shape. `auth`: an authentication
+    failure (401 / 403 "Invalid access token."), which some platform front ends answer with a number."""
+
+    def __init__(
+        self, status: int, error_code: str, message: str, *, html: bool = False, auth: bool = False
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.error_code = error_code
         self.message = message
         self.html = html
+        self.auth = auth
 
-    def reply(self, path: str = "") -> Reply:
+    def reply(self, path: str = "", style: ErrorStyle | None = None) -> Reply:
+        style = style or ErrorStyle()
+        request_id = str(uuid.uuid4())
+        message = f"{self.message} [ReqId: {request_id}]" if style.req_id else self.message
         if self.html:  # the gateway's Jetty page some platform errors come as, message inside a <pre>
             page = (
                 '<html>\n<head>\n<meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>\n'
                 f"<title>Error {self.status} {self.message}</title>\n</head>\n"
                 f"<body><h2>HTTP ERROR {self.status}</h2>\n"
-                f"<p>Problem accessing {path}. Reason:\n<pre>    {self.message}</pre></p>\n</body>\n</html>\n"
+                f"<p>Problem accessing {path}. Reason:\n<pre>    {message}</pre></p>\n</body>\n</html>\n"
             )
             return Reply(self.status, page.encode(), [("Content-Type", "text/html;charset=utf-8")])
-        return Reply.json({"error_code": self.error_code, "message": self.message}, self.status)
+        code: str | int = self.status if (self.auth and style.numeric_auth_code) else self.error_code
+        body: dict[str, Any] = {"error_code": code, "message": message}
+        if style.details:
+            body["details"] = [
+                {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": self.error_code,
+                 "domain": "databricks.com", "metadata": {}},
+                {"@type": "type.googleapis.com/google.rpc.RequestInfo", "request_id": request_id,
+                 "serving_data": ""},
+            ]
+        return Reply.json(body, self.status)
 
 
 def bad_request(message: str, error_code: str = "INVALID_PARAMETER_VALUE") -> ApiProblem:

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from notebook_tokens.testing import (
     clusters_api,
+    conf_api,
     permissions_api,
     scim_api,
     scim_principals_api,
     secret_acls_api,
     secrets_api,
     tokens_api,
-    workspace_conf_api,
 )
 from notebook_tokens.testing.calls import WORKSPACE_ID
 
@@ -28,7 +28,7 @@ _EXACT: dict[tuple[str, str], Handler] = {
     **secret_acls_api.ROUTES,
     **scim_api.ROUTES,
     **scim_principals_api.ROUTES,
-    **workspace_conf_api.ROUTES,  # after tokens_api: answers every documented key, hands it the token ones
+    **conf_api.ROUTES,  # every documented workspace-conf key, the token settings' rules included
 }
 # (method, prefix) -> handler taking the rest of the path as params["id"]
 _PREFIXED: dict[tuple[str, str], Handler] = {

@@ -65,25 +65,38 @@ def create_sp(ws: FakeWorkspace, call: Call) -> Reply:
         raise ScimProblem(
             409, f"Service principal with applicationId {application_id} already exists.", "uniqueness"
         )
+    admin = any(isinstance(g, dict) and g.get("value") == GROUPS["admins"] for g in data.get("groups") or [])
+    sp = add_service_principal(
+        ws, application_id, data.get("displayName") or application_id, admin=admin,
+        entitlements=data.get("entitlements") or DEFAULT_ENTITLEMENTS,
+    )
+    if data.get("externalId"):
+        sp["externalId"] = data["externalId"]
+    ws.changed()
+    return Reply.json(_resource(ws, sp))  # the platform: 201
+
+
+def add_service_principal(
+    ws: FakeWorkspace, application_id: str, display_name: str, *, admin: bool = False,
+    entitlements: list[dict[str, Any]] | None = None,
+) -> Resource:
+    """A service principal: its SCIM resource in `ws.service_principals`, and a user record (by its
+    application id) so that tokens issued to it authenticate. The seed uses this too."""
     taken = [int(s["id"]) for s in ws.service_principals.values()]
     sp_id = max(taken, default=_FIRST_ID) + 1
     sp: Resource = {
         "schemas": [SP_SCHEMA],
         "id": str(sp_id),
         "applicationId": application_id,
-        "displayName": data.get("displayName") or application_id,
+        "displayName": display_name,
         "active": True,
-        "entitlements": data.get("entitlements") or DEFAULT_ENTITLEMENTS,
+        "entitlements": entitlements or DEFAULT_ENTITLEMENTS,
     }
-    if data.get("externalId"):
-        sp["externalId"] = data["externalId"]
-    admin = any(isinstance(g, dict) and g.get("value") == GROUPS["admins"] for g in data.get("groups") or [])
     grants = ws.token_grants
     can_use = grants is None or ("group_name", "users") in grants
     ws.service_principals[application_id] = sp
     ws.users[application_id] = User(application_id, sp_id, admin, admin or can_use)
-    ws.changed()
-    return Reply.json(_resource(ws, sp))  # the platform: 201
+    return sp
 
 
 def delete_sp(ws: FakeWorkspace, call: Call) -> Reply:

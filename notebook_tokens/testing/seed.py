@@ -1,5 +1,9 @@
-"""Seed data: "minimal" (admin + user, a token each, 30 clusters) and "demo" (plus varied tokens and a
-secret scope "demo" holding a PAT under key "pat")."""
+"""Seed data: "minimal" (admin + user, a token each, a service principal, 30 clusters) and "demo" (plus
+varied tokens and a secret scope "demo" holding a PAT under key "pat").
+
+Realistic for today's platform: no active token is unused for more than 90 days (the platform would have
+revoked it); the stale one is unused for 80 days, so revoked for inactivity in 10.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,15 @@ from typing import TYPE_CHECKING
 
 from notebook_tokens.testing.clusters_api import make_clusters
 from notebook_tokens.testing.model import DAY_MS, Scope
+from notebook_tokens.testing.scim_principals_api import add_service_principal
 
 if TYPE_CHECKING:
     from notebook_tokens.testing.workspace import FakeWorkspace
 
 SEEDS = ("minimal", "demo")
 CLUSTER_COUNT = 30
+# one service principal, enough for on-behalf-of tokens (a SCIM resource in `ws.service_principals`)
+SERVICE_PRINCIPAL_ID = "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f"
 
 
 def seed_workspace(
@@ -22,6 +29,8 @@ def seed_workspace(
         raise ValueError(f"unknown seed {kind!r}; choose one of {', '.join(SEEDS)}")
     ws.admin_token = ws.add_user(ws.admin_user_name, admin=True, token=admin_token)
     ws.user_token = ws.add_user(ws.user_user_name, token=user_token)
+    if SERVICE_PRINCIPAL_ID not in ws.service_principals:
+        add_service_principal(ws, SERVICE_PRINCIPAL_ID, "etl-bot")
     ws.clusters = make_clusters(CLUSTER_COUNT, [ws.admin_user_name, ws.user_user_name], ws.now_ms())
     if kind == "demo":
         _demo_extras(ws)
@@ -45,11 +54,11 @@ def _demo_extras(ws: FakeWorkspace) -> None:
         expiry_time_ms=now - 10 * DAY_MS,
         last_used_day=today - 40 * DAY_MS,
     )
-    ws.issue_token(
+    ws.issue_token(  # 80 days unused: the platform revokes it for inactivity in 10 days
         admin,
         comment="stale: unused since spring",
         creation_time_ms=now - 150 * DAY_MS,
-        last_used_day=today - 120 * DAY_MS,
+        last_used_day=today - 80 * DAY_MS,
     )
     ws.issue_token(admin, comment="terraform", lifetime_seconds=365 * 86_400)
     pat, _ = ws.issue_token(user, comment="stored in secret scope demo/pat", lifetime_seconds=30 * 86_400)

@@ -12,12 +12,27 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from notebook_tokens.testing import auth
+from notebook_tokens.testing import auth, scopes
 from notebook_tokens.testing.calls import Call, RecordedRequest
+from notebook_tokens.testing.clock import Clock
+from notebook_tokens.testing.conf_api import default_conf
 from notebook_tokens.testing.faults import Faults
-from notebook_tokens.testing.model import DAY_MS, Scope, StoredToken, User, new_token_value, token_id_of
-from notebook_tokens.testing.replies import ApiProblem, Reply
+from notebook_tokens.testing.model import (
+    DAY_MS,
+    Scope,
+    StoredToken,
+    User,
+    new_token_value,
+    opaque_token_id,
+    token_id_of,
+)
+from notebook_tokens.testing.replies import ApiProblem, ErrorStyle, Reply
 from notebook_tokens.testing.routes import resolve
+
+# "Databricks automatically revokes personal access tokens that have not been used in 90 or more days"
+# (docs: Authenticate with Databricks personal access tokens). Unused = last used (or, never used,
+# created) more than this long ago on the emulator's clock.
+INACTIVITY_DAYS = 90
 
 
 class FakeWorkspace:
@@ -30,8 +45,13 @@ class FakeWorkspace:
         admin_token: str | None = None,
         user_token: str | None = None,
         clock: Callable[[], float] = time.time,
+        opaque_token_ids: bool = False,
     ) -> None:
-        self.clock = clock
+        # tests move it: ws.clock.advance(days=91); any `() -> float` is wrapped
+        self.clock = clock if isinstance(clock, Clock) else Clock(clock)
+        self.opaque_token_ids = opaque_token_ids  # token ids are random, not the SHA-256 of the value
+        self._by_hash: dict[str, str] = {}  # SHA-256 of the value -> token id (opaque mode)
+        self._swept: tuple[int, int] | None = None  # (day, version) of the last inactivity sweep
         self.lock = threading.RLock()
         self.faults = Faults()
         self.requests: list[RecordedRequest] = []
@@ -40,12 +60,13 @@ class FakeWorkspace:
         self.tokens: dict[str, StoredToken] = {}
         self.scopes: dict[str, Scope] = {}
         self.clusters: list[dict[str, Any]] = []
-        self.conf: dict[str, str] = {"enableTokensConfig": "true", "maxTokenLifetimeDays": "0"}
+        self.conf: dict[str, str] = default_conf()
         self.token_quota = 600
         self.service_principals: dict[str, dict[str, Any]] = {}  # application_id -> SCIM ServicePrincipal
         self.token_grants: dict[tuple[str, str], str] | None = None  # token CAN_USE grants; None: the default
         self.scim_extras: dict[str, dict[str, Any]] = {}  # user_name -> SCIM displayName / entitlements set
         self.invalid_token_as_html = False  # answer "Invalid access token." as the platform's HTML error page
+        self.error_style = ErrorStyle()  # numeric auth error_code (default), details, [ReqId: …] suffixes
         self.cluster_start_seconds = 0.5  # PENDING -> RUNNING after this long
         self.version = 0  # bumped on every state change (the CLI saves --state when it moves)
         self.admin_user_name = "admin@example.com"
@@ -94,18 +115,48 @@ class FakeWorkspace:
     ) -> tuple[str, str]:
         """Store a token without the API's checks (quota, lifetime); returns (value, token_id)."""
         with self.lock:
-            if user_name not in self.users:
-                raise KeyError(f"no user {user_name!r}; add_user() first")
+            if user_name not in self.users and user_name not in self.service_principals:
+                raise KeyError(f"no user or service principal {user_name!r}; add_user() first")
             value = value or new_token_value()
             created = self.now_ms() if creation_time_ms is None else creation_time_ms
             if expiry_time_ms is None:
                 expiry_time_ms = -1 if lifetime_seconds is None else created + lifetime_seconds * 1000
+            value_hash = token_id_of(value)
+            token_id = opaque_token_id() if self.opaque_token_ids else value_hash
             token = StoredToken(
-                token_id_of(value), user_name, comment, created, expiry_time_ms, last_used_day
+                token_id, user_name, comment, created, expiry_time_ms, last_used_day, value_hash=value_hash
             )
             self.tokens[token.token_id] = token
+            self._by_hash[value_hash] = token_id
             self.changed()
             return value, token.token_id
+
+    def find_token(self, value: str) -> StoredToken | None:
+        """The stored token with this value (by its id, or through the hash index when ids are opaque)."""
+        value_hash = token_id_of(value)
+        token = self.tokens.get(value_hash)
+        if token is not None and token.value_hash in ("", value_hash):
+            return token
+        token = self.tokens.get(self._by_hash.get(value_hash, ""))
+        if token is not None and token.value_hash == value_hash:
+            return token
+        # not indexed (tokens put in ws.tokens directly, or loaded from --state): look through them all
+        return next((t for t in self.tokens.values() if t.value_hash == value_hash), None)
+
+    def revoke_inactive(self) -> None:
+        """Revoke every token not used for INACTIVITY_DAYS: it vanishes from lists and gets 403."""
+        with self.lock:
+            mark = (self.today_ms(), self.version)
+            if self._swept == mark:
+                return
+            cutoff = self.now_ms() - INACTIVITY_DAYS * DAY_MS
+            stale = [t.token_id for t in self.tokens.values()
+                     if (t.creation_time if t.last_used_day is None else t.last_used_day) < cutoff]
+            for token_id in stale:
+                del self.tokens[token_id]
+            if stale:
+                self.changed()
+            self._swept = (self.today_ms(), self.version)
 
     def token_ids(self, user_name: str | None = None) -> list[str]:
         with self.lock:
@@ -113,7 +164,8 @@ class FakeWorkspace:
 
     def is_token_active(self, value: str) -> bool:
         with self.lock:
-            token = self.tokens.get(token_id_of(value))
+            self.revoke_inactive()
+            token = self.find_token(value)
             return token is not None and not token.expired(self.now_ms())
 
     def secret_value(self, scope: str, key: str) -> bytes | None:
@@ -168,12 +220,26 @@ class FakeWorkspace:
         try:
             handler, params, authenticated = resolve(method, path)
             with self.lock:
-                user = auth.authenticate(self, headers) if authenticated else None
+                user, token = self._caller(method, path, headers) if authenticated else (None, None)
                 if handler is None:
                     raise ApiProblem(404, "ENDPOINT_NOT_FOUND", f"No API found for '{method} {path}'")
-                result = handler(self, Call(user, query, body, params, headers))  # type: ignore[arg-type]
+                call = Call(user, query, body, params, headers, token)  # type: ignore[arg-type]
+                result = handler(self, call)
         except ApiProblem as problem:
-            return problem.reply(path)
+            return problem.reply(path, self.error_style)
         except Exception as e:  # a bug in the emulator must not stop it serving
-            return ApiProblem(500, "INTERNAL_ERROR", f"emulator error: {e.__class__.__name__}: {e}").reply()
+            bug = ApiProblem(500, "INTERNAL_ERROR", f"emulator error: {e.__class__.__name__}: {e}")
+            return bug.reply(path, self.error_style)
         return result if isinstance(result, Reply) else Reply.json(result)
+
+    def _caller(self, method: str, path: str, headers: dict[str, str]) -> tuple[User, StoredToken]:
+        """Authenticate, then hold the request to the token's scopes (autoscope records what it uses)."""
+        self.revoke_inactive()
+        user, token = auth.authenticate(self, headers)
+        scopes.check_request(token.scopes, method, path)
+        if token.autoscope_state == "AUTOSCOPE_STATE_RUNNING":
+            used = scopes.inferred_scope(path)
+            if used is not None and used not in token.inferred_scopes:
+                token.inferred_scopes.append(used)
+                self.changed()
+        return user, token

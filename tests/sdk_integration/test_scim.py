@@ -93,4 +93,6 @@ def test_patch_renames_a_service_principal(w: WorkspaceClient, random) -> None:
 def test_paging_walks_every_user(w: WorkspaceClient, emulator: EmulatorServer) -> None:
     for n in range(5):
         emulator.workspace.add_user(f"page{n}@example.com")
-    assert len(list(w.users.list(count=2))) == len(emulator.workspace.users)
+    ws = emulator.workspace
+    people = [name for name in ws.users if name not in ws.service_principals]  # the seed has a principal too
+    assert len(list(w.users.list(count=2))) == len(people)

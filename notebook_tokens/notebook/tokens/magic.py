@@ -73,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--unused-days", type=int, metavar="N", help="unused for N days (with --all-users)")
     generate = sub.add_parser("generate", help="create a token straight into a store")
     generate.add_argument("--comment", default="", help="what the token is for")
-    generate.add_argument("--lifetime", default="90d", help='e.g. 90d, 12h, 2w or "never" (default 90d)')
+    generate.add_argument("--lifetime", default=None,
+                          help="e.g. 90d, 12h, 2w (default 90d; at most the workspace maximum, 730d)")
     generate.add_argument("--store", required=True, help="secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH]")
     revoke = sub.add_parser("revoke", help="revoke tokens by id (admins: --all-users with filters)")
     revoke.add_argument("ids", nargs="*", metavar="ID", help="Token IDs (see %%dbtoken list)")
@@ -168,10 +169,15 @@ class DbTokenMagics(Magics):
               tokenviews.token_table_html(infos, show_owner=admin, show_last_used=admin))
 
     def _cmd_generate(self, args: argparse.Namespace) -> None:
-        made = self.context.manager().generate(args.comment, args.lifetime, store=self._store(args.store))
+        lifetime = args.lifetime or "90d"
+        made = self.context.manager().generate(args.comment, lifetime, store=self._store(args.store))
         expiry = humanize_until(made.info.expires) if made.info.expires else "never"
+        note = ""
+        if args.lifetime is None and made.workspace_default_days:
+            note = (f" (no --lifetime: 90 days, our default; a token asked for without a lifetime gets "
+                    f"{made.workspace_default_days} days from this workspace)")
         _show(f"Generated {made.token} (Token ID {made.info.token_id}), stored in {made.stored_in}; "
-              f"expires {expiry}. Use it with %dbtoken use {args.store}")
+              f"expires {expiry}{note}. Use it with %dbtoken use {args.store}")
 
     def _cmd_revoke(self, args: argparse.Namespace) -> None:
         from notebook_tokens.notebook.tokens.commands import revoke_command
@@ -182,8 +188,9 @@ class DbTokenMagics(Magics):
         manager = self.context.manager()
         store = self._store(args.store) if args.store else None
         result = rotate(manager, store, lifetime=args.lifetime)
+        fate = f"old token {result.old_id} revoked" if result.old_revoked else "the old token may still work"
         text = (f"Rotated: {result.token} (Token ID {result.new_id}) is stored in {result.stored_in} and in "
-                f"use; old token {result.old_id} revoked.")
+                f"use; {fate}.")
         if result.repaired:
             text += f" Cleaned up after an interrupted rotation: {', '.join(result.repaired)}."
         _show(f"{text}\nWarning: {result.warning}" if result.warning else text)
