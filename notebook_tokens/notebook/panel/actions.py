@@ -9,7 +9,8 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from notebook_tokens.lifecycle.rotation import rotate
+from notebook_tokens.core.errors import InputError
+from notebook_tokens.lifecycle.rotation import rotate, rotation_target
 from notebook_tokens.notebook.panel.common import describe_error
 from notebook_tokens.notebook.panel.markup import revoke_confirm_html, short_id
 
@@ -93,24 +94,27 @@ class TokenActions:
         self.runner.run("Revoking", work, done)
 
     def ask_rotate(self) -> None:
+        """Say where the new token goes and what happens to the old one, then ask. The target is the store
+        the token in use came from, never the Generate form's: a read-only source is refused, with the reason
+        `%dbtoken rotate` gives (one check, `rotation_target`)."""
         creds = self.manager.session.credentials
-        if creds.token is None:
-            self.runner.say("error", "The token in use is not a personal access token: nothing to rotate.")
+        try:
+            target = rotation_target(creds)
+        except InputError as exc:
+            self.runner.say("error", f"Rotate refused: {describe_error(exc)}.")
             return
-        store = creds.store
-        target = store.description if store is not None else self.form.store_spec_or_none()
-        if target is None:
-            self.runner.say(
-                "error",
-                f"The token in use comes from {creds.source}, which cannot be written: choose a store "
-                "in the Generate form below (secret scope, keyring or netrc) and rotate again.",
-            )
-            return
+        assert creds.token is not None  # rotation_target checked it
+        masked = escape(creds.token.masked)
+        old_id = escape(short_id(creds.token.token_id))
         self.confirm.ask(
-            f"<b>Rotate the token in use ({escape(creds.token.masked)})?</b> A new token is generated, "
-            f"written to {escape(target)}, verified, and then the old one is revoked.",
+            f"<b>Rotate the token in use ({masked}, Token ID <code>{old_id}</code>)?</b><ul>"
+            f"<li>Target store: <b>{escape(target.description)}</b> (where this token came from).</li>"
+            "<li>A new token (90 days, or the workspace maximum if shorter) is generated, written there, read "
+            "back and verified; this notebook switches to it.</li>"
+            f"<li>The old token {masked} is then <b>revoked</b>: anything else still using it gets 403.</li>"
+            "</ul>",
             "Rotate Token",
-            lambda: self._rotate(None if store is not None else self._resolve(target)),
+            lambda: self._rotate(None),
         )
 
     def _rotate(self, store: Store | str | None) -> None:
