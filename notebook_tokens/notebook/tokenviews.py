@@ -52,7 +52,8 @@ CSS = """<style>
 .nt-view .nt-badge[data-status=active],.nt-view .nt-badge[data-status=revoked]{background:#e6f4ea;
   color:#1b6b2f}
 .nt-view .nt-badge[data-status=expiring]{background:#fff4e0;color:#8a4b00}
-.nt-view .nt-badge[data-status=expired],.nt-view .nt-badge[data-status=failed]{background:#fdecea;
+.nt-view .nt-badge[data-status=expired],.nt-view .nt-badge[data-status=failed],
+.nt-view .nt-badge[data-status=invalid]{background:#fdecea;
   color:#a1221b}
 .nt-view .nt-badge[data-status=in-use]{margin-left:6px;background:#e3efff;color:#1659b5}
 .nt-view .nt-card{display:inline-block;padding:8px 12px;border:1px solid #e0e3e7;border-radius:6px;

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 from notebook_tokens.lifecycle.admin import admin_list, bulk_revoke, set_workspace_conf
 from notebook_tokens.lifecycle.conf import workspace_conf
 from notebook_tokens.notebook.panel.charts import token_charts_html
-from notebook_tokens.notebook.panel.common import ConfirmBar, JobRunner
+from notebook_tokens.notebook.panel.common import ConfirmBar, JobRunner, refuse_pasted_tokens
 from notebook_tokens.notebook.panel.markup import display_comment, short_id, table_html
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ class AdminTab:
             [self.apply, self.revoke_button, self.save_conf, self.select_all],
             background=background,
         )
+        refuse_pasted_tokens(self.user, "User filter", lambda text: self.runner.say("warn", text))
         self.apply.on_click(lambda _b: self.refresh())
         self.select_all.on_click(lambda _b: self._select_all())
         self.revoke_button.on_click(lambda _b: self.ask_revoke())

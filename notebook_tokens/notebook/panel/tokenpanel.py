@@ -19,7 +19,7 @@ import ipywidgets as widgets
 from notebook_tokens.core.errors import NotebookTokensError
 from notebook_tokens.lifecycle.conf import workspace_conf
 from notebook_tokens.notebook.panel.actions import TokenActions
-from notebook_tokens.notebook.panel.common import ConfirmBar, JobRunner, describe_error
+from notebook_tokens.notebook.panel.common import ConfirmBar, JobRunner, dead_token_message, describe_error
 from notebook_tokens.notebook.panel.form import GenerateForm
 from notebook_tokens.notebook.panel.markup import (
     header_html,
@@ -54,6 +54,7 @@ class TokenPanel(TokenActions):
         self._me: dict[str, Any] = {}
         self._resolve = store_resolver or (lambda spec: spec)
         self.admin: Any = None
+        self._revoked = ""  # the message while the token in use is revoked or expired
         self._build(default_store, background)
         self._wire()
         self._render_header()
@@ -90,17 +91,19 @@ class TokenPanel(TokenActions):
             layout=widgets.Layout(align_items="center"),
         )
         mine = widgets.VBox(
-            [self.table, self.picker, actions, self.confirm.widget, self.form.widget],
+            [self.table, self.picker, actions, self.confirm.widget, self.status, self.form.widget],
             layout=widgets.Layout(padding="4px 0"),
         )
         self.body = widgets.VBox([mine])
         self.widget = widgets.VBox(
-            [self.header, self.body, self.status], layout=widgets.Layout(max_width="1100px")
+            # the status line is My tokens' own (inside its tab): the Admin tab has its own
+            [self.header, self.body], layout=widgets.Layout(max_width="1100px")
         )
         self.widget.add_class("nt-panel")
         self.widget.add_class("nt-view")  # the scoped stylesheets apply inside this root only
 
     def _wire(self) -> None:
+        self.form.warn = lambda text: self.runner.say("warn", text)
         self.sort.observe(lambda _change: self._render_table(), names="value")
         self.revoke_button.on_click(lambda _b: self.ask_revoke())
         self.rotate_button.on_click(lambda _b: self.ask_rotate())
@@ -117,17 +120,30 @@ class TokenPanel(TokenActions):
 
     # -- loading ----------------------------------------------------------------------------------
     def _load_all(self) -> tuple[dict[str, Any], bool, Any, list[TokenInfo], str]:
-        me = self.manager.me()
-        admin = self.manager.is_admin(me)
-        conf = workspace_conf(self.manager.session)
+        try:
+            me = self.manager.me()
+            admin = self.manager.is_admin(me)
+            conf = workspace_conf(self.manager.session)
+        except NotebookTokensError as exc:
+            if not self._dead(exc):
+                raise
+            return {}, False, None, [], self._dead(exc)
         try:  # with tokens disabled the list is refused, yet an admin needs the panel to enable them
             return me, admin, conf, self.manager.list(), ""
         except NotebookTokensError as exc:
-            return me, admin, conf, [], describe_error(exc)
+            return me, admin, conf, [], self._dead(exc) or describe_error(exc)
+
+    def _dead(self, exc: BaseException) -> str:
+        """The "your token was revoked" message for `exc`, or ""; remembers it for the header."""
+        creds = self.manager.session.credentials
+        masked = creds.token.masked if creds.token is not None else "OAuth"
+        self._revoked = dead_token_message(exc, masked, creds.source)
+        return self._revoked
 
     def _loaded(self, result: tuple[dict[str, Any], bool, Any, list[TokenInfo], str]) -> None:
         self._me, admin, conf, infos, error = result
-        self.form.set_limit(conf.max_lifetime_days, conf.tokens_enabled)
+        if conf is not None:
+            self.form.set_limit(conf.max_lifetime_days, conf.tokens_enabled)
         self._show_tokens(infos)
         if admin and self.admin is None:
             from notebook_tokens.notebook.panel.admin import AdminTab
@@ -151,11 +167,26 @@ class TokenPanel(TokenActions):
     def refresh(self) -> None:
         """Reload the token list (and the header) from the workspace."""
         self.confirm.hide()
-        self.runner.run("Refreshing", self.manager.list, self._refreshed)
 
-    def _refreshed(self, infos: list[TokenInfo]) -> None:
-        self._show_tokens(infos)
-        self.runner.say("info", f"{len(infos)} token{'s' if len(infos) != 1 else ''}.")
+        def work() -> tuple[list[TokenInfo], str]:
+            try:
+                return self.manager.list(), ""
+            except NotebookTokensError as exc:
+                if not self._dead(exc):
+                    raise
+                return [], self._revoked
+
+        self.runner.run("Refreshing", work, self._refreshed)
+
+    def _refreshed(self, result: tuple[list[TokenInfo], str]) -> None:
+        infos, dead = result
+        if not dead:
+            self._revoked = ""
+        self._show_tokens(infos)  # a dead token lists nothing: no stale rows marked "in use"
+        if dead:
+            self.runner.say("error", dead)
+        else:
+            self.runner.say("info", f"{len(infos)} token{'s' if len(infos) != 1 else ''}.")
 
     def _show_tokens(self, infos: Sequence[TokenInfo]) -> None:
         self._infos = list(infos)
@@ -172,7 +203,7 @@ class TokenPanel(TokenActions):
             source=creds.source,
             masked=creds.token.masked if creds.token is not None else "(not a personal access token)",
             expires=current.expires if current else None,
-            status=current.status if current else "unknown",
+            status="invalid" if self._revoked else current.status if current else "unknown",
         )
 
     def _render_table(self) -> None:
