@@ -22,6 +22,13 @@ from notebook_tokens.notebook.panel.tokenpanel import TokenPanel
 PAT_RE = re.compile(r"dapi[0-9a-f]{32}")
 
 
+@pytest.fixture(autouse=True)
+def fallback_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests drive the fallback view (HTML table + SelectMultiple), which front ends without
+    anywidget get; tests/test_panel_table.py drives the table widget."""
+    monkeypatch.setenv("NT_PANEL_TABLE", "html")
+
+
 @pytest.fixture
 def manager(db_env: Any) -> TokenManager:
     """A TokenManager over a session to the emulator, as its admin (DATABRICKS_HOST / DATABRICKS_TOKEN)."""
@@ -273,7 +280,8 @@ def test_rotate_of_an_env_token_is_refused_like_the_magic_whatever_the_generate_
     assert not panel.confirm.visible
     with pytest.raises(InputError) as magic:
         rotate(panel.manager)
-    assert "Rotate refused" in status(panel) and "env DATABRICKS_TOKEN, which cannot be written" in status(panel)
+    assert "Rotate refused" in status(panel)
+    assert "env DATABRICKS_TOKEN, which cannot be written" in status(panel)
     assert str(magic.value).split(":")[0] in status(panel)
     assert emulator.workspace.is_token_active(emulator.workspace.admin_token)
     assert not (tmp_path / "netrc").exists()
@@ -382,7 +390,8 @@ def _netrc_panel(emulator: Any, path: Path) -> TokenPanel:
     path.parent.mkdir(exist_ok=True)
     parse_store(f"netrc:{path}").write(emulator.url, Token(emulator.workspace.admin_token))
     path.chmod(0o600)
-    return TokenPanel(TokenManager(notebook_tokens.session(emulator.url, store=f"netrc:{path}")), background=False)
+    session = notebook_tokens.session(emulator.url, store=f"netrc:{path}")
+    return TokenPanel(TokenManager(session), background=False)
 
 
 def test_a_rotation_whose_store_write_fails_keeps_the_old_token(emulator: Any, tmp_path: Path) -> None:

@@ -17,12 +17,11 @@ from notebook_tokens.notebook.panel.markup import revoke_confirm_html, short_id
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    import ipywidgets as widgets
-
     from notebook_tokens.credentials.stores.base import Store
     from notebook_tokens.lifecycle.tokens import GeneratedToken, TokenInfo, TokenManager
     from notebook_tokens.notebook.panel.common import ConfirmBar, JobRunner
     from notebook_tokens.notebook.panel.form import GenerateForm
+    from notebook_tokens.notebook.panel.table import HtmlTokenTable, WidgetTokenTable
 
 __all__ = ["TokenActions"]
 
@@ -34,7 +33,7 @@ class TokenActions:
     runner: JobRunner
     confirm: ConfirmBar
     form: GenerateForm
-    picker: widgets.SelectMultiple
+    grid: HtmlTokenTable | WidgetTokenTable
     _infos: list[TokenInfo]
     _resolve: Callable[[str], Store | str]
 
@@ -67,7 +66,7 @@ class TokenActions:
         )
 
     def ask_revoke(self) -> None:
-        picked = set(self.picker.value)
+        picked = set(self.grid.selected)
         chosen = [info for info in self._infos if info.token_id in picked]
         if not chosen:
             self.runner.say("warn", "Select one or more tokens in the list first.")
@@ -109,8 +108,8 @@ class TokenActions:
         self.confirm.ask(
             f"<b>Rotate the token in use ({masked}, Token ID <code>{old_id}</code>)?</b><ul>"
             f"<li>Target store: <b>{escape(target.description)}</b> (where this token came from).</li>"
-            "<li>A new token (90 days, or the workspace maximum if shorter) is generated, written there, read "
-            "back and verified; this notebook switches to it.</li>"
+            "<li>A new token (90 days, or the workspace maximum if shorter) is generated, written "
+            "there, read back and verified; this notebook switches to it.</li>"
             f"<li>The old token {masked} is then <b>revoked</b>: anything else still using it gets 403.</li>"
             "</ul>",
             "Rotate Token",

@@ -32,11 +32,11 @@ def dead_token_message(exc: BaseException, masked: str, source: str) -> str:
     """What to do when the token in use was revoked or expired (403 "Invalid access token."), else ""."""
     if not (isinstance(exc, ApiError) and exc.status == 403 and "invalid access token" in str(exc).lower()):
         return ""
-    return (f'The token in use ({masked}, from {source}) no longer works: the workspace answers 403 "Invalid '
-            'access token." (it was revoked or has expired), so no tokens are listed. Switch this notebook to a '
-            "working token with %dbtoken use SPEC (keyring, netrc[:PATH], secret:SCOPE/KEY, profile:NAME), or "
-            "generate one (Settings → Developer → Access tokens in the workspace) and %dbtoken use it; then "
-            "Refresh.")
+    return (f"The token in use ({masked}, from {source}) no longer works: the workspace answers 403 "
+            '"Invalid access token." (it was revoked or has expired), so no tokens are listed. Switch this '
+            "notebook to a working token with %dbtoken use SPEC (keyring, netrc[:PATH], secret:SCOPE/KEY, "
+            "profile:NAME), or generate one (Settings → Developer → Access tokens in the workspace) and "
+            "%dbtoken use it; then Refresh.")
 
 
 def refuse_pasted_tokens(field: Any, name: str, warn: Callable[[str], None]) -> None:

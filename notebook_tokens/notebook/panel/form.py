@@ -72,9 +72,8 @@ class GenerateForm:
         self.store_kind.observe(lambda _change: self._kind_changed(), names="value")
         self.warn: Callable[[str], None] = lambda _text: None  # the panel points it at its status line
         self.cleared: set[str] = set()  # fields cleared of a pasted token since their last real edit
-        for field, name in ((self.comment, "comment"), (self.store_spec, "store field")):
-            refuse_pasted_tokens(field, name, lambda text, name=name: self._pasted(name, text))
-            field.observe(lambda change, name=name: self._edited(name, change), names="value")
+        self._guard(self.comment, "comment")
+        self._guard(self.store_spec, "store field")
         self._kind_changed()
         title = widgets.HTML('<div class="nt-section">Generate new token</div>')
         self.widget = widgets.VBox(
@@ -117,6 +116,10 @@ class GenerateForm:
 
     def _kind_changed(self) -> None:
         self.store_spec.placeholder = STORE_KINDS[self.store_kind.value][2]
+
+    def _guard(self, field: widgets.Text, name: str) -> None:
+        refuse_pasted_tokens(field, name, lambda text: self._pasted(name, text))
+        field.observe(lambda change: self._edited(name, change), names="value")
 
     def _pasted(self, name: str, text: str) -> None:
         self.cleared.add(name)

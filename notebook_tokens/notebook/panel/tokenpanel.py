@@ -5,8 +5,8 @@ masked value, expiry badge), the token table, Generate / Revoke / Rotate / Refre
 tab (panel_admin.py). Two rules shape it:
 - No token value ever enters a widget trait: widget state is saved into notebooks (nbclient does so by
   default). A generated value goes straight into a store; the panel only says where.
-- The number of widget models does not grow with the number of tokens: the table is one `HTML`, the row
-  picker one `SelectMultiple`.
+- The number of widget models does not grow with the number of tokens: the table (table.py) is one custom
+  widget that pages, or, where custom widgets cannot load, one `HTML` and one `SelectMultiple`.
 """
 
 from __future__ import annotations
@@ -21,11 +21,8 @@ from notebook_tokens.lifecycle.conf import workspace_conf
 from notebook_tokens.notebook.panel.actions import TokenActions
 from notebook_tokens.notebook.panel.common import ConfirmBar, JobRunner, dead_token_message, describe_error
 from notebook_tokens.notebook.panel.form import GenerateForm
-from notebook_tokens.notebook.panel.markup import (
-    header_html,
-    row_label,
-    table_html,
-)
+from notebook_tokens.notebook.panel.markup import header_html, row_label
+from notebook_tokens.notebook.panel.table import HtmlTokenTable, make_table, table_mode
 
 if TYPE_CHECKING:
     from notebook_tokens.credentials.stores.base import Store
@@ -48,8 +45,10 @@ class TokenPanel(TokenActions):
         default_store: str = "",
         store_resolver: Callable[[str], Store | str] | None = None,
         background: bool = True,
+        table: str | None = None,
     ) -> None:
         self.manager = manager
+        self._table_mode = table_mode(table)
         self._infos: list[TokenInfo] = []
         self._me: dict[str, Any] = {}
         self._resolve = store_resolver or (lambda spec: spec)
@@ -64,16 +63,14 @@ class TokenPanel(TokenActions):
     def _build(self, default_store: str, background: bool) -> None:
         """The widgets: a fixed count, whatever the number of tokens."""
         self.header = widgets.HTML()
-        self.table = widgets.HTML()
-        self.sort = widgets.Dropdown(
-            options=[("Creation: oldest first", "asc"), ("Creation: newest first", "desc")],
-            value="asc",
-            description="Sort",
-            layout=widgets.Layout(width="260px", margin="0 0 0 auto"),
+        self.grid = make_table(
+            admin=False, empty="You have no tokens. Generate one below.", label=row_label,
+            mode=self._table_mode,
         )
-        self.picker = widgets.SelectMultiple(
-            options=[], rows=5, description="Select", layout=widgets.Layout(width="auto")
-        )
+        # the fallback's parts keep their names (table / picker / sort); the widget is one model
+        self.table: Any = self.grid.html if isinstance(self.grid, HtmlTokenTable) else self.grid.grid
+        self.picker = getattr(self.grid, "picker", None)
+        self.sort = getattr(self.grid, "sort", None)
         self.revoke_button = widgets.Button(description="Revoke…", icon="trash", button_style="danger")
         self.rotate_button = widgets.Button(description="Rotate…", icon="sync")
         self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
@@ -86,12 +83,13 @@ class TokenPanel(TokenActions):
             background=background,
             allowed=lambda button: button is not self.form.button or self.form.tokens_enabled,
         )
+        buttons = [self.revoke_button, self.rotate_button, self.refresh_button]
         actions = widgets.HBox(
-            [self.revoke_button, self.rotate_button, self.refresh_button, self.sort],
+            [*buttons, *([self.sort] if self.sort else [])],
             layout=widgets.Layout(align_items="center"),
         )
         mine = widgets.VBox(
-            [self.table, self.picker, actions, self.confirm.widget, self.status, self.form.widget],
+            [self.grid.widget, actions, self.confirm.widget, self.status, self.form.widget],
             layout=widgets.Layout(padding="4px 0"),
         )
         self.body = widgets.VBox([mine])
@@ -104,7 +102,6 @@ class TokenPanel(TokenActions):
 
     def _wire(self) -> None:
         self.form.warn = lambda text: self.runner.say("warn", text)
-        self.sort.observe(lambda _change: self._render_table(), names="value")
         self.revoke_button.on_click(lambda _b: self.ask_revoke())
         self.rotate_button.on_click(lambda _b: self.ask_rotate())
         self.refresh_button.on_click(lambda _b: self.refresh())
@@ -148,7 +145,7 @@ class TokenPanel(TokenActions):
         if admin and self.admin is None:
             from notebook_tokens.notebook.panel.admin import AdminTab
 
-            self.admin = AdminTab(self.manager, background=self.runner.background)
+            self.admin = AdminTab(self.manager, background=self.runner.background, table=self._table_mode)
             tabs = widgets.Tab(children=[self.body.children[0], self.admin.widget])
             tabs.set_title(0, "My tokens")
             tabs.set_title(1, "Admin")
@@ -207,9 +204,7 @@ class TokenPanel(TokenActions):
         )
 
     def _render_table(self) -> None:
-        rows = sorted(self._infos, key=lambda i: (i.created, i.token_id), reverse=self.sort.value == "desc")
-        self.table.value = table_html(rows, empty="You have no tokens. Generate one below.")
-        self.picker.options = [(row_label(info), info.token_id) for info in rows]
+        self.grid.show(self._infos)
 
 
 def show(context: NotebookContext, *, background: bool = True) -> TokenPanel:
