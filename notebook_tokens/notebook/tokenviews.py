@@ -44,7 +44,8 @@ CSS = """<style>
 .nt-view table.nt-table td.nt-comment{white-space:normal;min-width:120px;max-width:320px;
   overflow-wrap:anywhere}
 .nt-view table.nt-table.nt-wide td{white-space:normal;min-width:84px}
-.nt-view table.nt-table.nt-wide td.nt-id{min-width:0;white-space:nowrap}
+.nt-view table.nt-table.nt-wide td.nt-id,.nt-view table.nt-table.nt-wide td.nt-owner{min-width:0;
+  white-space:nowrap}
 .nt-view .nt-left{display:block;font-size:11px;color:#4a555e}
 .nt-view table.nt-table td.nt-empty{color:#5f6b74;text-align:center;padding:14px}
 .nt-view .nt-badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:11px;font-weight:600;
@@ -152,7 +153,7 @@ def _row_cells(info: TokenRow, *, show_owner: bool, show_last_used: bool, select
         f"<td>{badge(info.status)}</td>",
     ]
     if show_owner:
-        cells.insert(1, f"<td>{escape(info.created_by or '')}</td>")
+        cells.insert(1, f'<td class="nt-owner">{escape(info.created_by or "")}</td>')
     if show_last_used:
         unused = unused_left(info, now)
         hint = f'<span class="nt-left">{escape(unused)}</span>' if unused else ""
