@@ -32,7 +32,9 @@ def screenshot_dir() -> Path:
     return path
 
 PAT_RE = re.compile(r"dapi[0-9a-f]{32}")
-CELLS = ["%load_ext notebook_tokens", "%dbtoken panel", "%%dbrest GET /api/2.0/clusters/list", "%dbtoken list"]
+CELLS = [
+    "%load_ext notebook_tokens", "%dbtoken panel", "%%dbrest GET /api/2.0/clusters/list", "%dbtoken list"
+]
 LOAD, PANEL, DBREST, LIST = range(4)
 WIDTH = 1440  # a common laptop width: the admin table must fit it, Last used included
 
@@ -108,7 +110,8 @@ def test_the_admin_tab_shows_everyones_tokens_and_the_chart(notebook: Notebook) 
     assert "svc-etl@example.com" in output.locator(".nt-charts").inner_text()
     output.screenshot(path=str(screenshot_dir() / "panel-admin.png"))
     grid = admin_grid(notebook)
-    assert grid.locator(".nt-scroll").evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the table overflows"
+    fits = grid.locator(".nt-scroll").evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    assert fits, "the admin table overflows its box at 1440 px"
     last, box = grid.locator("th", has_text="Last used").bounding_box(), grid.bounding_box()
     assert last and box and last["x"] + last["width"] <= box["x"] + box["width"] + 1
     # My tokens' status line ("Generated token …") belongs to its tab: hidden under Admin
@@ -183,7 +186,10 @@ def test_a_dbrest_cell_renders(notebook: Notebook) -> None:
 # WCAG 2.x contrast of each visible badge / status text against the background it is painted on (the
 # first opaque ancestor background, translucent layers composited over it).
 CONTRAST_JS = """() => {
-  const rgba = (c) => { const p = c.match(/[\\d.]+/g).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const rgba = (c) => {
+    const p = c.match(/[\\d.]+/g).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
   const lin = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
   const lum = (c) => 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2]);
   const under = (el) => {
