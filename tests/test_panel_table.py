@@ -125,3 +125,15 @@ def test_without_anywidget_the_panel_falls_back_to_the_html_view(monkeypatch: py
     monkeypatch.setitem(sys.modules, "anywidget", None)
     monkeypatch.delitem(sys.modules, "notebook_tokens.notebook.panel.grid", raising=False)
     assert table_mode() == "html"
+
+
+def test_days_until_expiry_are_whole_days_and_hours_under_a_day() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from notebook_tokens.notebook.tokenviews import expiry_left
+
+    now = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
+    assert expiry_left(now + timedelta(days=4, hours=23), now) == "in 4 days"
+    assert expiry_left(now - timedelta(days=3, hours=2), now) == "3 days ago"
+    assert expiry_left(now + timedelta(hours=5), now) == "in 5 hours"
+    assert expiry_left(None, now) == ""

@@ -90,8 +90,16 @@ def _wrappable(moment: datetime | None) -> str:
 
 
 def expiry_left(moment: datetime | None, now: datetime | None = None) -> str:
-    """The time until expiry, at a glance: "in 5 days", "2 hours ago"; "" for no expiry."""
-    return "" if moment is None else humanize_until(moment, now=now)
+    """The time until expiry, at a glance, in whole days: "in 5 days", "3 days ago"; under a day "in 5
+    hours"; "" for no expiry."""
+    if moment is None:
+        return ""
+    delta = moment - (now or datetime.now(timezone.utc))
+    days = abs(delta).days
+    if days < 1:
+        return humanize_until(moment, now=now)
+    unit = "day" if days == 1 else "days"
+    return f"in {days} {unit}" if delta.total_seconds() > 0 else f"{days} {unit} ago"
 
 
 def unused_left(info: TokenRow, now: datetime | None = None) -> str:

@@ -23,7 +23,7 @@ GRID_CSS = """
 .nt-view.nt-grid table.nt-table{width:100%}
 .nt-view.nt-grid th .nt-sort{all:unset;cursor:pointer;font:inherit;color:inherit}
 .nt-view.nt-grid th .nt-sort:focus-visible{outline:2px solid #1659b5;outline-offset:2px}
-.nt-view.nt-grid .nt-check{width:1%;padding-right:0}
+.nt-view.nt-grid table.nt-table .nt-check{width:1%;min-width:0;padding-right:0}
 .nt-view.nt-grid .nt-pager{display:flex;gap:8px;align-items:center;padding:6px 2px;color:#3b4650}
 .nt-view.nt-grid .nt-pager .nt-count{margin-right:auto}
 .nt-view.nt-grid .nt-pager .nt-page{font:inherit;padding:2px 10px;border:1px solid #c4cad0;border-radius:4px;
