@@ -22,6 +22,13 @@ from notebook_tokens.notebook.panel.tokenpanel import TokenPanel
 PAT_RE = re.compile(r"dapi[0-9a-f]{32}")
 
 
+@pytest.fixture(autouse=True)
+def fallback_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests drive the fallback view (HTML table + SelectMultiple), which front ends without
+    anywidget get; tests/test_panel_table.py drives the table widget."""
+    monkeypatch.setenv("NT_PANEL_TABLE", "html")
+
+
 @pytest.fixture
 def manager(db_env: Any) -> TokenManager:
     """A TokenManager over a session to the emulator, as its admin (DATABRICKS_HOST / DATABRICKS_TOKEN)."""
@@ -260,19 +267,24 @@ def test_revoking_two_tokens_names_both(panel: TokenPanel, emulator: Any) -> Non
     assert "Revoked 2 tokens" in status(panel)
 
 
-def test_rotate_moves_to_a_new_token_in_the_chosen_store(
+def test_rotate_of_an_env_token_is_refused_like_the_magic_whatever_the_generate_form_holds(
     panel: TokenPanel, emulator: Any, tmp_path: Path
 ) -> None:
-    old_value = emulator.workspace.admin_token
+    """The Generate form's store is no rotation target: rotating would revoke a token the environment
+    variable keeps handing out. The panel gives `%dbtoken rotate`'s reason (one check, rotation_target)."""
+    from notebook_tokens.core.errors import InputError
+    from notebook_tokens.lifecycle.rotation import rotate
+
     netrc_store(panel, tmp_path / "netrc")
     panel.rotate_button.click()
-    assert panel.confirm.confirm.description == "Rotate Token"
-    panel.confirm.confirm.click()
-    assert "Rotated" in status(panel), status(panel)
-    new_value = netrc_value(tmp_path / "netrc")
-    assert emulator.workspace.is_token_active(new_value)
-    assert not emulator.workspace.is_token_active(old_value)
-    assert old_value[-4:] not in panel.header.value and new_value[-4:] in panel.header.value
+    assert not panel.confirm.visible
+    with pytest.raises(InputError) as magic:
+        rotate(panel.manager)
+    assert "Rotate refused" in status(panel)
+    assert "env DATABRICKS_TOKEN, which cannot be written" in status(panel)
+    assert str(magic.value).split(":")[0] in status(panel)
+    assert emulator.workspace.is_token_active(emulator.workspace.admin_token)
+    assert not (tmp_path / "netrc").exists()
 
 
 def test_rotate_with_an_unwritable_source_and_no_store_asks_for_one(panel: TokenPanel) -> None:
@@ -370,17 +382,38 @@ def test_generate_into_a_store_that_cannot_be_written_leaves_no_token(
     assert set(emulator.workspace.token_ids()) == active_before
 
 
-def test_a_rotation_whose_store_write_fails_keeps_the_old_token(
-    panel: TokenPanel, emulator: Any, tmp_path: Path
-) -> None:
-    blocker = tmp_path / "a-file"
-    blocker.write_text("")
-    netrc_store(panel, blocker / "netrc")
+def _netrc_panel(emulator: Any, path: Path) -> TokenPanel:
+    """A panel whose token lives in the netrc file at `path` (a writable store: rotation targets it)."""
+    from notebook_tokens.core.redact import Token
+    from notebook_tokens.credentials.stores.specs import parse_store
+
+    path.parent.mkdir(exist_ok=True)
+    parse_store(f"netrc:{path}").write(emulator.url, Token(emulator.workspace.admin_token))
+    path.chmod(0o600)
+    session = notebook_tokens.session(emulator.url, store=f"netrc:{path}")
+    return TokenPanel(TokenManager(session), background=False)
+
+
+def test_a_rotation_whose_store_write_fails_keeps_the_old_token(emulator: Any, tmp_path: Path) -> None:
+    panel = _netrc_panel(emulator, tmp_path / "home" / "netrc")
+    (tmp_path / "home").rename(tmp_path / "gone")  # the store's folder vanishes: its write fails
     panel.rotate_button.click()
     panel.confirm.confirm.click()
     assert "nt-status error" in status(panel)
     assert emulator.workspace.is_token_active(emulator.workspace.admin_token)
     assert emulator.workspace.admin_token[-4:] in panel.header.value
+
+
+def test_rotate_names_the_target_store_and_the_old_tokens_fate_before_asking(
+    emulator: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "home" / "netrc"
+    panel = _netrc_panel(emulator, path)
+    panel.rotate_button.click()
+    question = panel.confirm.message.value
+    assert f"Target store: <b>netrc {path}</b>" in question
+    assert "revoked" in question and emulator.workspace.admin_token[-4:] in question
+    assert emulator.workspace.admin_token not in question
 
 
 def test_a_token_value_pasted_into_a_comment_reaches_no_widget_trait(

@@ -13,6 +13,13 @@ from notebook_tokens.notebook.panel.tokenpanel import TokenPanel
 DAY_MS = 86_400_000
 
 
+@pytest.fixture(autouse=True)
+def fallback_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests drive the fallback view (HTML table + SelectMultiple), which front ends without
+    anywidget get; tests/test_panel_table.py drives the table widget."""
+    monkeypatch.setenv("NT_PANEL_TABLE", "html")
+
+
 @pytest.fixture
 def panel(db_env: Any) -> TokenPanel:
     """An admin's panel with the Admin tab opened (which loads it)."""

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from notebook_tokens.credentials.stores.base import Store
     from notebook_tokens.lifecycle.tokens import TokenManager
 
-__all__ = ["RotationResult", "rotate", "store_key"]
+__all__ = ["RotationResult", "rotate", "rotation_target", "store_key"]
 
 _ROTATION_MARK = re.compile(r"\[nt:rot:([0-9a-f]{6}):[0-9a-f]{8}:([0-9a-f]{0,12})\]")
 Checkpoint = Callable[[str], None]
@@ -176,15 +176,25 @@ def rotate(
 
 
 def _writable_target(manager: TokenManager, store: Store | str | None) -> Store:
-    """The store the new token goes to; InputError when there is none to write, or nothing to rotate."""
+    """The store the new token goes to (see `rotation_target`); `store` may still be a spec."""
     credentials = manager.session.credentials
-    target = manager.resolve_store(store) if store is not None else credentials.store
+    return rotation_target(credentials, manager.resolve_store(store) if store is not None else None)
+
+
+def rotation_target(credentials: Credentials, store: Store | None = None) -> Store:
+    """Where a rotation of `credentials` writes the new token: `store` when given (an explicit move, e.g.
+    `%dbtoken rotate --store SPEC`), else the store the token came from. InputError, with the reason, when
+    there is nothing to rotate or the target cannot be written: a token from a read-only source (env,
+    profile, notebook context) is never rotated in place, since its source would keep the revoked value.
+    The one check of the magic and the panel (which never passes `store`: its Generate form is no target)."""
+    target = store if store is not None else credentials.store
+    if credentials.token is None:
+        raise InputError(f"{credentials.source} is not a personal access token: nothing to rotate")
     if target is None or not target.writable:
         where = target.description if target is not None else credentials.source
         raise InputError(f"the token comes from {where}, which cannot be written: pass --store SPEC "
-                         "(secret:SCOPE/KEY, keyring[:SERVICE] or netrc[:PATH])")
-    if credentials.token is None:
-        raise InputError(f"{credentials.source} is not a personal access token: nothing to rotate")
+                         "(secret:SCOPE/KEY, keyring[:SERVICE] or netrc[:PATH]) to move to a new token kept "
+                         "there, or `%dbtoken use SPEC` a token from a store and rotate that")
     return target
 
 

@@ -13,7 +13,11 @@ from typing import Any
 from notebook_tokens.core.errors import InputError
 from notebook_tokens.core.redact import Token, redact
 
-__all__ = ["GeneratedToken", "TokenInfo", "check_token_id", "from_ms"]
+__all__ = ["INACTIVITY_DAYS", "GeneratedToken", "TokenInfo", "check_token_id", "from_ms"]
+
+# "Tokens unused for 90 days are revoked" (Databricks docs, "Monitor and revoke personal access tokens";
+# /work/shared/FACTS.md). Only token-management reports last use (`last_used_day`), so only admin views know.
+INACTIVITY_DAYS = 90
 
 # Token IDs are 64 hex characters (the SHA-256 of the token); allow any id-like word, but never a "/",
 # "." or "%" that would move `/token-management/tokens/{id}` to another endpoint (../../clusters/delete).
@@ -54,6 +58,11 @@ class TokenInfo:
     created_by: str | None = None
     owner_id: str | None = None
     last_used: date | None = None
+
+    @property
+    def unused_revocation(self) -> date | None:
+        """The day the platform revokes this token if it stays unused; None when last use is not reported."""
+        return None if self.last_used is None else self.last_used + timedelta(days=INACTIVITY_DAYS)
 
     @classmethod
     def from_api(

@@ -110,6 +110,30 @@ def _save(page: Any, path: Path, timeout: float = 20.0) -> str:
     raise TimeoutError(f"{path.name} was not saved in {timeout:.0f}s")
 
 
+_WATCH_STATUS = """(root) => {
+  window.__ntStatus = [];
+  new MutationObserver(() => {
+    const line = root.querySelector('.nt-status');
+    if (line) window.__ntStatus.push(line.className + ' | ' + line.textContent);
+  }).observe(root, {subtree: true, childList: true, characterData: true});
+}"""
+# done once the status line has said "Refreshing…" and then something else
+_REFRESHED = """() => {
+  const seen = window.__ntStatus, i = seen.findIndex((t) => t.includes('Refreshing'));
+  return i >= 0 && seen.slice(i + 1).some((t) => !t.includes('Refreshing'));
+}"""
+
+
+def _assert_panel_live(page: Any) -> None:
+    """After Run All the panel still works: Refresh lists tokens (no 403 for a token revoked meanwhile)."""
+    panel = page.locator(".jp-OutputArea-output", has=page.locator(".nt-panel .nt-title")).first
+    panel.evaluate(_WATCH_STATUS)
+    panel.get_by_role("button", name="Refresh").first.click()
+    page.wait_for_function(_REFRESHED, timeout=30_000)
+    last = page.evaluate("() => window.__ntStatus[window.__ntStatus.length - 1]")
+    assert "nt-status info" in last and " token" in last, last
+
+
 def _problems(saved: dict[str, Any]) -> list[str]:
     problems = []
     for index, cell in enumerate(saved["cells"]):
@@ -141,6 +165,7 @@ def test_notebook_runs_top_to_bottom_in_jupyterlab(
     if any("%dbtoken panel" in "".join(c["source"]) for c in saved["cells"] if c["cell_type"] == "code"):
         # the panel's widgets rendered (a missing widget manager shows the model's text repr instead)
         assert page.locator(".jp-OutputArea-output .nt-title", has_text="Access tokens").count() == 1
+        _assert_panel_live(page)
     history = sorted((lab_home / ".ipython" / "profile_default").glob("history.sqlite*"))
     assert history, "the kernels wrote no IPython history"
     values = set(workspace_secrets(lab_emulator.workspace)) | pats_in_files(lab_home, skip=history)

@@ -9,19 +9,19 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from notebook_tokens.lifecycle.rotation import rotate
+from notebook_tokens.core.errors import InputError
+from notebook_tokens.lifecycle.rotation import rotate, rotation_target
 from notebook_tokens.notebook.panel.common import describe_error
 from notebook_tokens.notebook.panel.markup import revoke_confirm_html, short_id
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    import ipywidgets as widgets
-
     from notebook_tokens.credentials.stores.base import Store
     from notebook_tokens.lifecycle.tokens import GeneratedToken, TokenInfo, TokenManager
     from notebook_tokens.notebook.panel.common import ConfirmBar, JobRunner
     from notebook_tokens.notebook.panel.form import GenerateForm
+    from notebook_tokens.notebook.panel.table import HtmlTokenTable, WidgetTokenTable
 
 __all__ = ["TokenActions"]
 
@@ -33,7 +33,7 @@ class TokenActions:
     runner: JobRunner
     confirm: ConfirmBar
     form: GenerateForm
-    picker: widgets.SelectMultiple
+    grid: HtmlTokenTable | WidgetTokenTable
     _infos: list[TokenInfo]
     _resolve: Callable[[str], Store | str]
 
@@ -66,7 +66,7 @@ class TokenActions:
         )
 
     def ask_revoke(self) -> None:
-        picked = set(self.picker.value)
+        picked = set(self.grid.selected)
         chosen = [info for info in self._infos if info.token_id in picked]
         if not chosen:
             self.runner.say("warn", "Select one or more tokens in the list first.")
@@ -93,24 +93,27 @@ class TokenActions:
         self.runner.run("Revoking", work, done)
 
     def ask_rotate(self) -> None:
+        """Say where the new token goes and what happens to the old one, then ask. The target is the store
+        the token in use came from, never the Generate form's: a read-only source is refused, with the reason
+        `%dbtoken rotate` gives (one check, `rotation_target`)."""
         creds = self.manager.session.credentials
-        if creds.token is None:
-            self.runner.say("error", "The token in use is not a personal access token: nothing to rotate.")
+        try:
+            target = rotation_target(creds)
+        except InputError as exc:
+            self.runner.say("error", f"Rotate refused: {describe_error(exc)}.")
             return
-        store = creds.store
-        target = store.description if store is not None else self.form.store_spec_or_none()
-        if target is None:
-            self.runner.say(
-                "error",
-                f"The token in use comes from {creds.source}, which cannot be written: choose a store "
-                "in the Generate form below (secret scope, keyring or netrc) and rotate again.",
-            )
-            return
+        assert creds.token is not None  # rotation_target checked it
+        masked = escape(creds.token.masked)
+        old_id = escape(short_id(creds.token.token_id))
         self.confirm.ask(
-            f"<b>Rotate the token in use ({escape(creds.token.masked)})?</b> A new token is generated, "
-            f"written to {escape(target)}, verified, and then the old one is revoked.",
+            f"<b>Rotate the token in use ({masked}, Token ID <code>{old_id}</code>)?</b><ul>"
+            f"<li>Target store: <b>{escape(target.description)}</b> (where this token came from).</li>"
+            "<li>A new token (90 days, or the workspace maximum if shorter) is generated, written "
+            "there, read back and verified; this notebook switches to it.</li>"
+            f"<li>The old token {masked} is then <b>revoked</b>: anything else still using it gets 403.</li>"
+            "</ul>",
             "Rotate Token",
-            lambda: self._rotate(None if store is not None else self._resolve(target)),
+            lambda: self._rotate(None),
         )
 
     def _rotate(self, store: Store | str | None) -> None:

@@ -1,7 +1,7 @@
 """The panel's Admin tab: everyone's tokens, filters, bulk revoke with progress, workspace token settings.
 
 Shown only to workspace admins. Like the rest of the panel, a fixed set of widgets whatever the number of
-tokens: the table and the charts are HTML strings, the row picker one `SelectMultiple`.
+tokens: the charts are HTML strings, the table one paging widget (or its HTML fallback; table.py).
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import ipywidgets as widgets
 from notebook_tokens.lifecycle.admin import admin_list, bulk_revoke, set_workspace_conf
 from notebook_tokens.lifecycle.conf import workspace_conf
 from notebook_tokens.notebook.panel.charts import token_charts_html
-from notebook_tokens.notebook.panel.common import ConfirmBar, JobRunner
-from notebook_tokens.notebook.panel.markup import display_comment, short_id, table_html
+from notebook_tokens.notebook.panel.common import ConfirmBar, JobRunner, refuse_pasted_tokens
+from notebook_tokens.notebook.panel.markup import display_comment, short_id
+from notebook_tokens.notebook.panel.table import HtmlTokenTable, make_table
 
 if TYPE_CHECKING:
     from notebook_tokens.lifecycle.admin import RevokeResult
@@ -38,8 +39,9 @@ def _label(info: TokenInfo) -> str:
 class AdminTab:
     """Widgets and actions of the Admin tab. `refresh()` loads; the panel calls it on first view."""
 
-    def __init__(self, manager: TokenManager, *, background: bool = True) -> None:
+    def __init__(self, manager: TokenManager, *, background: bool = True, table: str | None = None) -> None:
         self.manager = manager
+        self._table_mode = table
         self.loaded = False
         self._infos: list[TokenInfo] = []
         self._build_filters_and_table()
@@ -50,6 +52,7 @@ class AdminTab:
             [self.apply, self.revoke_button, self.save_conf, self.select_all],
             background=background,
         )
+        refuse_pasted_tokens(self.user, "User filter", lambda text: self.runner.say("warn", text))
         self.apply.on_click(lambda _b: self.refresh())
         self.select_all.on_click(lambda _b: self._select_all())
         self.revoke_button.on_click(lambda _b: self.ask_revoke())
@@ -68,10 +71,12 @@ class AdminTab:
         )
         self.apply = widgets.Button(description="Apply filters", icon="filter")
         self.chart = widgets.HTML()
-        self.table = widgets.HTML()
-        self.picker = widgets.SelectMultiple(
-            options=[], rows=6, description="Select", layout=widgets.Layout(width="auto")
+        self.grid = make_table(
+            admin=True, empty="No tokens match the filters.", label=_label, sortable=False,
+            mode=self._table_mode,
         )
+        self.table: Any = self.grid.html if isinstance(self.grid, HtmlTokenTable) else self.grid.grid
+        self.picker = getattr(self.grid, "picker", None)
         self.select_all = widgets.Button(description="Select all shown", layout=widgets.Layout(width="auto"))
         self.revoke_button = widgets.Button(
             description="Revoke selected…",
@@ -111,8 +116,7 @@ class AdminTab:
                     [self.user, self.expired, self.unused_days, widgets.Label("days"), self.apply], layout=row
                 ),
                 self.chart,
-                self.table,
-                self.picker,
+                self.grid.widget,
                 widgets.HBox([self.select_all, self.revoke_button], layout=row),
                 self.progress,
                 self.confirm.widget,
@@ -153,15 +157,14 @@ class AdminTab:
     def _show(self, infos: Sequence[TokenInfo]) -> None:
         self._infos = list(infos)
         self.chart.value = token_charts_html(self._infos)
-        self.table.value = table_html(self._infos, admin=True, empty="No tokens match the filters.")
-        self.picker.options = [(_label(info), info.token_id) for info in self._infos]
+        self.grid.show(self._infos)
 
     def _select_all(self) -> None:
-        self.picker.value = tuple(info.token_id for info in self._infos)
+        self.grid.selected = self.grid.ids
 
     # -- bulk revoke ------------------------------------------------------------------------------
     def ask_revoke(self) -> None:
-        picked = set(self.picker.value)
+        picked = set(self.grid.selected)
         chosen = [info for info in self._infos if info.token_id in picked]
         if not chosen:
             self.runner.say("warn", "Select tokens in the list first (or Select all shown).")

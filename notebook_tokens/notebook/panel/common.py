@@ -12,11 +12,11 @@ from typing import Any, TypeVar
 
 import ipywidgets as widgets
 
-from notebook_tokens.core.errors import NotebookTokensError
-from notebook_tokens.core.redact import redact
+from notebook_tokens.core.errors import ApiError, NotebookTokensError
+from notebook_tokens.core.redact import looks_like_token, redact
 from notebook_tokens.notebook.panel.markup import status_html
 
-__all__ = ["ConfirmBar", "JobRunner", "describe_error"]
+__all__ = ["ConfirmBar", "JobRunner", "dead_token_message", "describe_error", "refuse_pasted_tokens"]
 
 T = TypeVar("T")
 
@@ -26,6 +26,32 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, NotebookTokensError):
         return redact(str(exc))
     return redact(f"Unexpected {type(exc).__name__}: {exc}")
+
+
+def dead_token_message(exc: BaseException, masked: str, source: str) -> str:
+    """What to do when the token in use was revoked or expired (403 "Invalid access token."), else ""."""
+    if not (isinstance(exc, ApiError) and exc.status == 403 and "invalid access token" in str(exc).lower()):
+        return ""
+    return (f"The token in use ({masked}, from {source}) no longer works: the workspace answers 403 "
+            '"Invalid access token." (it was revoked or has expired), so no tokens are listed. Switch this '
+            "notebook to a working token with %dbtoken use SPEC (keyring, netrc[:PATH], secret:SCOPE/KEY, "
+            "profile:NAME), or generate one (Settings → Developer → Access tokens in the workspace) and "
+            "%dbtoken use it; then Refresh.")
+
+
+def refuse_pasted_tokens(field: Any, name: str, warn: Callable[[str], None]) -> None:
+    """Clear `field` the moment a token-shaped value arrives in its `value` trait, and `warn`.
+
+    A widget's value is synced to the kernel on every keystroke or paste and saved with the notebook's
+    widget state, so it must not wait for a button click to be checked."""
+
+    def check(change: dict[str, Any]) -> None:
+        if isinstance(change["new"], str) and looks_like_token(change["new"]):
+            field.value = ""
+            warn(f"The {name} looked like a token value and was cleared: never paste tokens into the panel "
+                 "(a widget's value is saved with the notebook).")
+
+    field.observe(check, names="value")
 
 
 class JobRunner:

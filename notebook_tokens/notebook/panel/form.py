@@ -7,10 +7,14 @@ clear themselves, because a widget's value is saved with the notebook.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import ipywidgets as widgets
 
 from notebook_tokens.core.errors import InputError, LifetimeTooLongError
 from notebook_tokens.core.redact import looks_like_token
+from notebook_tokens.notebook.panel.common import refuse_pasted_tokens
 
 __all__ = ["LIFETIME_PRESETS", "STORE_KINDS", "GenerateForm"]
 
@@ -66,6 +70,10 @@ class GenerateForm:
         self.set_limit(None, True)
         self.lifetime.observe(self._lifetime_changed, names="value")
         self.store_kind.observe(lambda _change: self._kind_changed(), names="value")
+        self.warn: Callable[[str], None] = lambda _text: None  # the panel points it at its status line
+        self.cleared: set[str] = set()  # fields cleared of a pasted token since their last real edit
+        self._guard(self.comment, "comment")
+        self._guard(self.store_spec, "store field")
         self._kind_changed()
         title = widgets.HTML('<div class="nt-section">Generate new token</div>')
         self.widget = widgets.VBox(
@@ -109,9 +117,22 @@ class GenerateForm:
     def _kind_changed(self) -> None:
         self.store_spec.placeholder = STORE_KINDS[self.store_kind.value][2]
 
-    def _refuse_token(self, field: widgets.Text, name: str) -> None:
-        if looks_like_token(field.value):
-            field.value = ""  # never leave a pasted token in a widget trait: it would be saved
+    def _guard(self, field: widgets.Text, name: str) -> None:
+        refuse_pasted_tokens(field, name, lambda text: self._pasted(name, text))
+        field.observe(lambda change: self._edited(name, change), names="value")
+
+    def _pasted(self, name: str, text: str) -> None:
+        self.cleared.add(name)
+        self.warn(text)
+
+    def _edited(self, name: str, change: dict[str, Any]) -> None:
+        new = change["new"]
+        if name in self.cleared and new.strip() and not looks_like_token(new):
+            self.cleared.discard(name)  # typed again after the warning (a token never gets this far)
+
+    def _refuse_token(self, name: str) -> None:
+        """Generate right after a pasted token was cleared would silently use an empty field: refuse."""
+        if name in self.cleared:
             raise InputError(f"the {name} looked like a token value and was cleared: never paste tokens here")
 
     def lifetime_text(self) -> str:
@@ -137,8 +158,8 @@ class GenerateForm:
 
     def values(self) -> tuple[str, str, str]:
         """(comment, lifetime, store spec); InputError when something is missing or wrong."""
-        self._refuse_token(self.comment, "comment")
-        self._refuse_token(self.store_spec, "store field")
+        self._refuse_token("comment")
+        self._refuse_token("store field")
         spec = self.store_spec_or_none()
         if spec is None:
             raise InputError(

@@ -5,8 +5,8 @@ masked value, expiry badge), the token table, Generate / Revoke / Rotate / Refre
 tab (panel_admin.py). Two rules shape it:
 - No token value ever enters a widget trait: widget state is saved into notebooks (nbclient does so by
   default). A generated value goes straight into a store; the panel only says where.
-- The number of widget models does not grow with the number of tokens: the table is one `HTML`, the row
-  picker one `SelectMultiple`.
+- The number of widget models does not grow with the number of tokens: the table (table.py) is one custom
+  widget that pages, or, where custom widgets cannot load, one `HTML` and one `SelectMultiple`.
 """
 
 from __future__ import annotations
@@ -19,13 +19,10 @@ import ipywidgets as widgets
 from notebook_tokens.core.errors import NotebookTokensError
 from notebook_tokens.lifecycle.conf import workspace_conf
 from notebook_tokens.notebook.panel.actions import TokenActions
-from notebook_tokens.notebook.panel.common import ConfirmBar, JobRunner, describe_error
+from notebook_tokens.notebook.panel.common import ConfirmBar, JobRunner, dead_token_message, describe_error
 from notebook_tokens.notebook.panel.form import GenerateForm
-from notebook_tokens.notebook.panel.markup import (
-    header_html,
-    row_label,
-    table_html,
-)
+from notebook_tokens.notebook.panel.markup import header_html, row_label
+from notebook_tokens.notebook.panel.table import HtmlTokenTable, make_table, table_mode
 
 if TYPE_CHECKING:
     from notebook_tokens.credentials.stores.base import Store
@@ -48,12 +45,15 @@ class TokenPanel(TokenActions):
         default_store: str = "",
         store_resolver: Callable[[str], Store | str] | None = None,
         background: bool = True,
+        table: str | None = None,
     ) -> None:
         self.manager = manager
+        self._table_mode = table_mode(table)
         self._infos: list[TokenInfo] = []
         self._me: dict[str, Any] = {}
         self._resolve = store_resolver or (lambda spec: spec)
         self.admin: Any = None
+        self._revoked = ""  # the message while the token in use is revoked or expired
         self._build(default_store, background)
         self._wire()
         self._render_header()
@@ -63,16 +63,14 @@ class TokenPanel(TokenActions):
     def _build(self, default_store: str, background: bool) -> None:
         """The widgets: a fixed count, whatever the number of tokens."""
         self.header = widgets.HTML()
-        self.table = widgets.HTML()
-        self.sort = widgets.Dropdown(
-            options=[("Creation: oldest first", "asc"), ("Creation: newest first", "desc")],
-            value="asc",
-            description="Sort",
-            layout=widgets.Layout(width="260px", margin="0 0 0 auto"),
+        self.grid = make_table(
+            admin=False, empty="You have no tokens. Generate one below.", label=row_label,
+            mode=self._table_mode,
         )
-        self.picker = widgets.SelectMultiple(
-            options=[], rows=5, description="Select", layout=widgets.Layout(width="auto")
-        )
+        # the fallback's parts keep their names (table / picker / sort); the widget is one model
+        self.table: Any = self.grid.html if isinstance(self.grid, HtmlTokenTable) else self.grid.grid
+        self.picker = getattr(self.grid, "picker", None)
+        self.sort = getattr(self.grid, "sort", None)
         self.revoke_button = widgets.Button(description="Revoke…", icon="trash", button_style="danger")
         self.rotate_button = widgets.Button(description="Rotate…", icon="sync")
         self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
@@ -85,23 +83,25 @@ class TokenPanel(TokenActions):
             background=background,
             allowed=lambda button: button is not self.form.button or self.form.tokens_enabled,
         )
+        buttons = [self.revoke_button, self.rotate_button, self.refresh_button]
         actions = widgets.HBox(
-            [self.revoke_button, self.rotate_button, self.refresh_button, self.sort],
+            [*buttons, *([self.sort] if self.sort else [])],
             layout=widgets.Layout(align_items="center"),
         )
         mine = widgets.VBox(
-            [self.table, self.picker, actions, self.confirm.widget, self.form.widget],
+            [self.grid.widget, actions, self.confirm.widget, self.status, self.form.widget],
             layout=widgets.Layout(padding="4px 0"),
         )
         self.body = widgets.VBox([mine])
         self.widget = widgets.VBox(
-            [self.header, self.body, self.status], layout=widgets.Layout(max_width="1100px")
+            # the status line is My tokens' own (inside its tab): the Admin tab has its own
+            [self.header, self.body], layout=widgets.Layout(max_width="1100px")
         )
         self.widget.add_class("nt-panel")
         self.widget.add_class("nt-view")  # the scoped stylesheets apply inside this root only
 
     def _wire(self) -> None:
-        self.sort.observe(lambda _change: self._render_table(), names="value")
+        self.form.warn = lambda text: self.runner.say("warn", text)
         self.revoke_button.on_click(lambda _b: self.ask_revoke())
         self.rotate_button.on_click(lambda _b: self.ask_rotate())
         self.refresh_button.on_click(lambda _b: self.refresh())
@@ -117,22 +117,35 @@ class TokenPanel(TokenActions):
 
     # -- loading ----------------------------------------------------------------------------------
     def _load_all(self) -> tuple[dict[str, Any], bool, Any, list[TokenInfo], str]:
-        me = self.manager.me()
-        admin = self.manager.is_admin(me)
-        conf = workspace_conf(self.manager.session)
+        try:
+            me = self.manager.me()
+            admin = self.manager.is_admin(me)
+            conf = workspace_conf(self.manager.session)
+        except NotebookTokensError as exc:
+            if not self._dead(exc):
+                raise
+            return {}, False, None, [], self._dead(exc)
         try:  # with tokens disabled the list is refused, yet an admin needs the panel to enable them
             return me, admin, conf, self.manager.list(), ""
         except NotebookTokensError as exc:
-            return me, admin, conf, [], describe_error(exc)
+            return me, admin, conf, [], self._dead(exc) or describe_error(exc)
+
+    def _dead(self, exc: BaseException) -> str:
+        """The "your token was revoked" message for `exc`, or ""; remembers it for the header."""
+        creds = self.manager.session.credentials
+        masked = creds.token.masked if creds.token is not None else "OAuth"
+        self._revoked = dead_token_message(exc, masked, creds.source)
+        return self._revoked
 
     def _loaded(self, result: tuple[dict[str, Any], bool, Any, list[TokenInfo], str]) -> None:
         self._me, admin, conf, infos, error = result
-        self.form.set_limit(conf.max_lifetime_days, conf.tokens_enabled)
+        if conf is not None:
+            self.form.set_limit(conf.max_lifetime_days, conf.tokens_enabled)
         self._show_tokens(infos)
         if admin and self.admin is None:
             from notebook_tokens.notebook.panel.admin import AdminTab
 
-            self.admin = AdminTab(self.manager, background=self.runner.background)
+            self.admin = AdminTab(self.manager, background=self.runner.background, table=self._table_mode)
             tabs = widgets.Tab(children=[self.body.children[0], self.admin.widget])
             tabs.set_title(0, "My tokens")
             tabs.set_title(1, "Admin")
@@ -151,11 +164,26 @@ class TokenPanel(TokenActions):
     def refresh(self) -> None:
         """Reload the token list (and the header) from the workspace."""
         self.confirm.hide()
-        self.runner.run("Refreshing", self.manager.list, self._refreshed)
 
-    def _refreshed(self, infos: list[TokenInfo]) -> None:
-        self._show_tokens(infos)
-        self.runner.say("info", f"{len(infos)} token{'s' if len(infos) != 1 else ''}.")
+        def work() -> tuple[list[TokenInfo], str]:
+            try:
+                return self.manager.list(), ""
+            except NotebookTokensError as exc:
+                if not self._dead(exc):
+                    raise
+                return [], self._revoked
+
+        self.runner.run("Refreshing", work, self._refreshed)
+
+    def _refreshed(self, result: tuple[list[TokenInfo], str]) -> None:
+        infos, dead = result
+        if not dead:
+            self._revoked = ""
+        self._show_tokens(infos)  # a dead token lists nothing: no stale rows marked "in use"
+        if dead:
+            self.runner.say("error", dead)
+        else:
+            self.runner.say("info", f"{len(infos)} token{'s' if len(infos) != 1 else ''}.")
 
     def _show_tokens(self, infos: Sequence[TokenInfo]) -> None:
         self._infos = list(infos)
@@ -172,13 +200,11 @@ class TokenPanel(TokenActions):
             source=creds.source,
             masked=creds.token.masked if creds.token is not None else "(not a personal access token)",
             expires=current.expires if current else None,
-            status=current.status if current else "unknown",
+            status="invalid" if self._revoked else current.status if current else "unknown",
         )
 
     def _render_table(self) -> None:
-        rows = sorted(self._infos, key=lambda i: (i.created, i.token_id), reverse=self.sort.value == "desc")
-        self.table.value = table_html(rows, empty="You have no tokens. Generate one below.")
-        self.picker.options = [(row_label(info), info.token_id) for info in rows]
+        self.grid.show(self._infos)
 
 
 def show(context: NotebookContext, *, background: bool = True) -> TokenPanel:

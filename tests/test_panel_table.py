@@ -1,0 +1,142 @@
+"""The panel's table widget (anywidget), driven through its traits as the front end sets them: checkbox
+selection (`selected`), header clicks (`sort_by`, `descending`), pages (`page`). And its fallback."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+import pytest
+from ipywidgets.embed import embed_data
+from widgetsupport import live_widgets
+
+import notebook_tokens
+from notebook_tokens.lifecycle.tokens import TokenManager
+from notebook_tokens.notebook.panel.table import HtmlTokenTable, WidgetTokenTable, table_mode
+from notebook_tokens.notebook.panel.tokenpanel import TokenPanel
+
+PAT_RE = re.compile(r"dapi[0-9a-f]{32}")
+
+
+@pytest.fixture
+def manager(db_env: Any) -> TokenManager:
+    return TokenManager(notebook_tokens.session())
+
+
+@pytest.fixture
+def panel(manager: TokenManager) -> TokenPanel:
+    pytest.importorskip("anywidget", reason="the table widget needs the `panel` extra (anywidget)")
+    panel = TokenPanel(manager, background=False, table="widget")
+    assert isinstance(panel.grid, WidgetTokenTable)
+    return panel
+
+
+def shown_ids(panel: TokenPanel) -> list[str]:
+    return [row["id"] for row in panel.table.rows]
+
+
+def test_a_ticked_checkbox_selects_the_row_and_revoke_revokes_it(panel: TokenPanel, emulator: Any) -> None:
+    _, token_id = emulator.workspace.issue_token("admin@example.com", comment="tick me")
+    panel.refresh_button.click()
+    panel.table.selected = [token_id]  # what the row's checkbox sends
+    panel.revoke_button.click()
+    assert "tick me" in panel.confirm.message.value
+    panel.confirm.confirm.click()
+    assert token_id not in emulator.workspace.token_ids()
+    assert token_id not in shown_ids(panel) and panel.table.selected == []
+
+
+def test_clicking_a_header_sorts_by_it_and_clicking_again_reverses(panel: TokenPanel, emulator: Any) -> None:
+    for days, comment in ((30, "b month"), (2, "a soon"), (400, "c later")):
+        emulator.workspace.issue_token("admin@example.com", comment=comment,
+                                       expiry_time_ms=emulator.workspace.now_ms() + days * 86_400_000)
+    panel.refresh_button.click()
+    panel.table.sort_by = "comment"
+    comments = [row["comment"] for row in panel.table.rows]
+    assert comments == sorted(comments, key=str.lower)
+    panel.table.descending = True
+    assert [row["comment"] for row in panel.table.rows] == comments[::-1]
+    panel.table.sort_by, panel.table.descending = "expires", False
+    picked = ("a soon", "b month", "c later")
+    expiring = [row["comment"] for row in panel.table.rows if row["comment"] in picked]
+    assert expiring == ["a soon", "b month", "c later"]
+    assert panel.table.rows[-1]["expires"] == "Never"  # no expiry sorts last
+
+
+def test_1000_tokens_are_paged_with_a_constant_count_of_widget_models(
+    manager: TokenManager, emulator: Any
+) -> None:
+    pytest.importorskip("anywidget", reason="the table widget needs the `panel` extra (anywidget)")
+
+    def count() -> tuple[int, TokenPanel]:
+        before = len(live_widgets())
+        panel = TokenPanel(manager, background=False, table="widget")
+        panel.tabs.selected_index = 1
+        return len(live_widgets()) - before, panel
+
+    small, _ = count()
+    for i in range(1000):
+        emulator.workspace.issue_token("admin@example.com", comment=f"bulk {i}")
+    large, panel = count()
+    assert large == small
+    assert panel.table.total >= 1000 and len(panel.table.rows) == panel.table.page_size
+    first = shown_ids(panel)
+    panel.table.page = 1
+    assert len(panel.table.rows) == panel.table.page_size and not set(first) & set(shown_ids(panel))
+    admin = panel.admin
+    admin.select_all.click()  # every filtered token, not only the page shown
+    assert len(admin.grid.selected) == admin.table.total >= 1000
+
+
+def test_the_widget_state_holds_ids_redacted_comments_and_no_token_value(
+    manager: TokenManager, emulator: Any
+) -> None:
+    leaked = "dapi" + "cd" * 16
+    emulator.workspace.issue_token("admin@example.com", comment=f"copy of {leaked} [nt:1a2b3c4d]")
+    panel = TokenPanel(manager, background=False, table="widget")
+    panel.tabs.selected_index = 1
+    state = json.dumps(embed_data(views=[panel.widget])["manager_state"])
+    assert "copy of" in state and "[nt:" not in state
+    ids = {row["id"] for row in panel.table.rows}
+    assert ids and all(token_id in state for token_id in ids)
+    for secret in (leaked, emulator.workspace.admin_token, emulator.workspace.user_token):
+        assert secret not in state
+    assert not PAT_RE.search(state)
+
+
+def test_rows_carry_days_until_expiry(panel: TokenPanel, emulator: Any) -> None:
+    emulator.workspace.issue_token("admin@example.com", comment="five days",
+                                   expiry_time_ms=emulator.workspace.now_ms() + 5 * 86_400_000 + 60_000)
+    panel.refresh_button.click()
+    (row,) = [row for row in panel.table.rows if row["comment"] == "five days"]
+    assert row["expires_left"] == "in 5 days"
+
+
+def test_nt_panel_table_html_forces_the_fallback(
+    manager: TokenManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NT_PANEL_TABLE", "html")
+    panel = TokenPanel(manager, background=False)
+    assert isinstance(panel.grid, HtmlTokenTable) and panel.picker is not None
+    assert isinstance(panel.admin.grid, HtmlTokenTable)
+
+
+def test_without_anywidget_the_panel_falls_back_to_the_html_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kernel without the `panel` extra: `import anywidget` fails (a None entry in sys.modules)."""
+    monkeypatch.setitem(sys.modules, "anywidget", None)
+    monkeypatch.delitem(sys.modules, "notebook_tokens.notebook.panel.grid", raising=False)
+    assert table_mode() == "html"
+
+
+def test_days_until_expiry_are_whole_days_and_hours_under_a_day() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from notebook_tokens.notebook.tokenviews import expiry_left
+
+    now = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
+    assert expiry_left(now + timedelta(days=4, hours=23), now) == "in 4 days"
+    assert expiry_left(now - timedelta(days=3, hours=2), now) == "3 days ago"
+    assert expiry_left(now + timedelta(hours=5), now) == "in 5 hours"
+    assert expiry_left(None, now) == ""
