@@ -34,7 +34,7 @@ def _require_chromium() -> None:
     if chromium_available():
         return
     if os.environ.get("CI"):
-        pytest.fail("/usr/bin/chromium is missing: CI must run the front-end tests (apt-get install chromium)")
+        pytest.fail("/usr/bin/chromium is missing: CI must run the front-end tests (apt-get install it)")
     pytest.skip("/usr/bin/chromium is missing: install Debian's chromium to run the front-end browser tests")
 
 

@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
-from labdriver import (  # noqa: E402  (tests/browser is not a package)
+from labdriver import (  # tests/browser is not a package: a path entry
     chromium_available,
     free_port,
     lab_env,
     launch_chromium,
     write_notebook,
 )
-from venvs import Frontend  # noqa: E402
+from venvs import Frontend
 
 __all__ = ["Server", "UiNotebook", "chromium_available", "launch_chromium", "server_env", "write_notebook"]
 
@@ -49,7 +49,7 @@ def server_env(home: Path, extra: dict[str, str]) -> dict[str, str]:
 
 
 class Server:
-    """`jupyter lab` (JupyterLab 3) or `jupyter notebook` (Notebook 7) from a front end's venv, on loopback."""
+    """`jupyter lab` (JupyterLab 3) or `jupyter notebook` (Notebook 7) from a front end's venv, loopback."""
 
     def __init__(self, frontend: Frontend, app: str, root: Path, env: dict[str, str]) -> None:
         self.frontend, self.app, self.root, self.env = frontend, app, root, env
@@ -65,12 +65,14 @@ class Server:
             f"--ServerApp.root_dir={self.root}", "--ServerApp.port_retries=0",
         ]
         if self.app == "lab":  # JupyterLab 3.6 would fetch news and check for updates over the network
-            command += ["--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+            command += ["--LabApp.news_url=",
+                        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         return command
 
     def start(self, timeout: float = 90.0) -> Server:
         with self.log.open("wb") as log:
-            self.process = subprocess.Popen(self.command(), env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(self.command(), env=self.env, stdout=log,
+                                            stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -1,7 +1,8 @@
 """`%dbtoken panel` and a `%%dbrest` cell in JupyterLab 3 with ipywidgets 7.7 and in Notebook 7 with
 ipywidgets 8, each served from its own venv, driven by playwright in headless Chromium, against the emulator.
 
-The tests run in order on one open notebook per front end: render -> Refresh -> a %%dbrest cell.
+The tests run in order on one open notebook per front end: which ipywidgets and which notebook_tokens the
+kernel imports -> the panel renders -> Refresh -> a %%dbrest cell.
 They take a screenshot of the panel into $NT_SCREENSHOT_DIR (a temp folder when unset); run them with
 NT_SCREENSHOT_DIR=docs to refresh docs/panel-jupyterlab3.png and docs/panel-notebook7.png.
 """
@@ -21,8 +22,10 @@ from venvs import LAB3, Frontend, installed
 
 from notebook_tokens.testing import EmulatorServer, FakeWorkspace
 
-CELLS = ["%load_ext notebook_tokens", "%dbtoken panel", "%%dbrest GET /api/2.0/clusters/list"]
-LOAD, PANEL, DBREST = range(3)
+PROBE = ("import ipywidgets, notebook_tokens, sys; "
+         "print('PROBE', ipywidgets.__version__, sys.prefix, notebook_tokens.__file__)")
+CELLS = [PROBE, "%load_ext notebook_tokens", "%dbtoken panel", "%%dbrest GET /api/2.0/clusters/list"]
+VERSIONS, LOAD, PANEL, DBREST = range(4)
 SCREENSHOTS = {LAB3.name: "panel-jupyterlab3.png"}
 
 
@@ -53,17 +56,8 @@ def test_the_kernel_runs_the_front_ends_own_widgets_and_the_installed_package(
     frontend: Frontend, notebook: UiNotebook
 ) -> None:
     """The versions under test are the ones the kernel imports: not the test process's, not the worktree."""
-    probe = ("import ipywidgets, notebook_tokens, sys; "
-             "print('PROBE', ipywidgets.__version__, sys.prefix, notebook_tokens.__file__)")
-    write_notebook(notebook.server.root / "probe.ipynb", [probe])
-    page = notebook.page.context.new_page()
-    try:
-        probed = UiNotebook(page, notebook.server, "probe.ipynb")
-        probed.run(0)
-        text = probed.outputs(0).first.inner_text()
-    finally:
-        page.close()
-    _, version, prefix, module = text.split()
+    notebook.run(VERSIONS)
+    _, version, prefix, module = notebook.outputs(VERSIONS).first.inner_text().split()
     assert version == installed(frontend)["ipywidgets"]
     assert Path(prefix) == frontend.venv and Path(module).is_relative_to(frontend.venv)
 
@@ -85,7 +79,9 @@ def test_the_panel_renders_header_table_and_badges(
     output.screenshot(path=str(screenshot_path(frontend)))
 
 
-def test_refresh_reloads_the_list_and_says_how_many(notebook: UiNotebook, fe_workspace: FakeWorkspace) -> None:
+def test_refresh_reloads_the_list_and_says_how_many(
+    notebook: UiNotebook, fe_workspace: FakeWorkspace
+) -> None:
     """A token issued elsewhere after the panel drew appears on Refresh, and the status line counts it."""
     fe_workspace.issue_token(fe_workspace.admin_user_name, comment="issued behind the panel's back")
     count = len(fe_workspace.token_ids(fe_workspace.admin_user_name))

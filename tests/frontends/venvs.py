@@ -1,4 +1,4 @@
-"""The front ends under test, each in its own venv under .frontends/ (built once, reused while its spec holds).
+"""The front ends under test, each in its own venv in .frontends/ (built once, reused while its spec holds).
 
 A venv holds one Jupyter front end, its ipywidgets and a kernel, and this package installed from the working
 tree as a user would (`pip install .`, no extras). The test process (pytest, playwright) stays in the main
@@ -100,11 +100,11 @@ def ensure(frontend: Frontend) -> Frontend:
         stamp.write_text(digest)
     # no constraints here: what `%pip install notebook-tokens` would do on top of the front end
     _uv("pip", "install", "-q", "--compile-bytecode", "--python", str(frontend.bin / "python"),
-        "--reinstall-package",
-        "notebook-tokens", str(ROOT))
+        "--reinstall-package", "notebook-tokens", str(ROOT))
     versions = installed(frontend)
     wrong = [f"{name} {versions.get(name)} (want {prefix}*)" for name, prefix in frontend.expect
              if not versions.get(name, "").startswith(prefix)]
     if wrong:
-        raise RuntimeError(f"{frontend.name}: installing notebook-tokens moved the front end: {', '.join(wrong)}")
+        moved = ", ".join(wrong)
+        raise RuntimeError(f"{frontend.name}: installing notebook-tokens moved the front end: {moved}")
     return frontend
