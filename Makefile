@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench compat clean
+.PHONY: demo test lint typecheck pytest bench compat frontends clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -22,8 +22,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+# tests/frontends is `make frontends`: its first run builds two venvs
 pytest: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest --ignore=tests/frontends
 
 demo: $(STAMP)
 	$(PY) -m notebook_tokens demo $(if $(EXECUTE),--execute,)
@@ -37,5 +38,11 @@ bench: $(STAMP)
 compat: $(STAMP)
 	UV_PYTHON_DOWNLOADS=never $(PY) tests/runtimes/compat.py $(ENVS)
 
+# Browser tests on the other front ends: JupyterLab 3 + ipywidgets 7.7 (under DBR 15.4's kernel pins) and
+# Notebook 7 + ipywidgets 8, each served from its own venv in .frontends/ (built once, reused while its spec
+# holds; this package is reinstalled from the worktree each run). Playwright runs here, in $(VENV).
+frontends: $(STAMP)
+	UV_PYTHON_DOWNLOADS=never $(PY) -m pytest tests/frontends
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .demo .compat
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .demo .compat .frontends
