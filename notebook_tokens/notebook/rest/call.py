@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from notebook_tokens.core.apierrors import api_error
+from notebook_tokens.core.apierrors import api_error, next_step
 from notebook_tokens.core.redact import redact
 from notebook_tokens.http.errors import transport_error
 from notebook_tokens.http.paging import Pages
@@ -127,5 +127,6 @@ def _result(
     )
     if response.status_code >= 400:
         error = api_error(response, source)
-        result = replace(result, error_code=error.error_code, message=error.message, hint=error.hint)
+        hint = error.hint or next_step(error.status, error.error_code)  # a shown block ends with what to do
+        result = replace(result, error_code=error.error_code, message=error.message, hint=hint)
     return result
