@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench compat frontends clean
+.PHONY: demo test lint typecheck pytest bench compat frontends tour clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -43,6 +43,10 @@ compat: $(STAMP)
 # holds; this package is reinstalled from the worktree each run). Playwright runs here, in $(VENV).
 frontends: $(STAMP)
 	UV_PYTHON_DOWNLOADS=never $(PY) -m pytest tests/frontends
+
+# README's tour on the built wheel in a fresh venv with no extras (what a plain pip install gets)
+tour: $(STAMP)
+	$(PY) tests/plain_install/run_tour.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .demo .compat .frontends

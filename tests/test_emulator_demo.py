@@ -13,7 +13,9 @@ import nbformat
 import pytest
 import requests
 
-from notebook_tokens.programs.demo import ensure_quickstart
+from notebook_tokens.programs.demo import ensure_quickstart, repo_root
+
+ROOT = repo_root()
 
 
 def _notebook(path: Path, *sources: str) -> None:
@@ -96,3 +98,86 @@ def test_execute_runs_each_notebook_against_the_emulator(tmp_path: Path) -> None
     executed = nbformat.read(output / "quickstart.ipynb", as_version=4)
     assert executed.cells[1].outputs[0]["text"] == "30 clusters\n"
     assert (output / "broken.ipynb").exists()
+    assert "without encryption" not in result.stdout + result.stderr  # ipc kernels, not TCP
+    assert sorted(p.name for p in notebooks.iterdir()) == ["broken.ipynb", "quickstart.ipynb"]
+    assert nbformat.read(notebooks / "quickstart.ipynb", as_version=4).cells[1].outputs == []
+
+
+def _run_in_kernel(kernel_id: str, code: str) -> str:
+    """Run code in a demo kernel through its connection file (Unix sockets, as JupyterLab talks to it)."""
+    from jupyter_client import BlockingKernelClient
+
+    client = BlockingKernelClient()
+    client.load_connection_file(str(ROOT / ".demo" / "runtime" / f"kernel-{kernel_id}.json"))
+    assert client.transport == "ipc"
+    client.start_channels()
+    printed: list[str] = []
+    try:
+        client.wait_for_ready(timeout=60)
+        client.execute_interactive(code, timeout=60, output_hook=lambda msg: printed.append(
+            msg["content"].get("text", "")))  # fmt: skip
+    finally:
+        client.stop_channels()
+    return "".join(printed)
+
+
+def _git_status() -> str:
+    return subprocess.run(["git", "status", "--porcelain", "--ignored=no"], cwd=ROOT, capture_output=True,
+                          text=True, check=True).stdout
+
+
+def _tracked_notebooks() -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in (ROOT / "notebooks").glob("*.ipynb")}
+
+
+@pytest.mark.slow
+def test_a_demo_session_changes_nothing_outside_dot_demo() -> None:
+    """Open quickstart, run a kernel, save the notebook with an output: the save lands in .demo/notebooks,
+    git status and the tracked notebooks are as before, the kernel warned of no TCP, JupyterLab's news
+    is off and no workspace (tabs) was restored."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("needs the git checkout")
+    before, tracked = _git_status(), _tracked_notebooks()
+    stale = ROOT / ".demo" / "lab" / "workspaces"
+    stale.mkdir(parents=True, exist_ok=True)
+    (stale / "default-37a8.jupyterlab-workspace").write_text('{"data": {}, "metadata": {"id": "default"}}')
+    demo = subprocess.Popen([sys.executable, "-m", "notebook_tokens", "demo"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT)  # fmt: skip
+    try:
+        assert demo.stdout is not None
+        lines = [demo.stdout.readline().strip() for _ in range(3)]
+        lab_root = lines[2].split(" ", 1)[1].split("/lab/", 1)[0]
+        lab = requests.Session()
+        page = lab.get(f"{lab_root}/lab", timeout=10).text
+        assert '"news": {"disabled": true}' in page
+        assert not stale.exists() or not any(stale.iterdir())
+        xsrf = {"X-XSRFToken": lab.cookies["_xsrf"]}
+        session = {"path": "notebooks/quickstart.ipynb", "type": "notebook", "name": "q",
+                   "kernel": {"name": "python3"}}  # fmt: skip
+        started = lab.post(f"{lab_root}/api/sessions", headers=xsrf, timeout=30, json=session)
+        assert started.status_code == 201, started.text
+        kernel = started.json()["kernel"]["id"]
+        url = f"{lab_root}/api/contents/notebooks/quickstart.ipynb"
+        notebook = lab.get(url, timeout=10).json()["content"]
+        notebook["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "saved\n"}]
+        notebook["cells"][0]["cell_type"] = "code"
+        notebook["cells"][0]["execution_count"] = 1
+        saved = lab.put(url, headers=xsrf, timeout=10, json={"type": "notebook", "content": notebook})
+        assert saved.status_code == 200, saved.text
+        assert _run_in_kernel(kernel, "import os; print(os.environ['IPYTHONDIR'])").startswith(
+            str(ROOT / ".demo")
+        )
+        demo.send_signal(signal.SIGINT)
+        assert demo.wait(timeout=30) == 0
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()
+        for stream in (demo.stdout, demo.stderr):
+            if stream is not None:
+                stream.close()
+    assert "saved" in (ROOT / ".demo" / "notebooks" / "quickstart.ipynb").read_text()
+    assert _tracked_notebooks() == tracked
+    assert _git_status() == before
+    log = (ROOT / ".demo" / "jupyterlab.log").read_text()
+    assert "Kernel started" in log and "without encryption" not in log

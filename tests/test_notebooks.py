@@ -8,6 +8,7 @@ database, and the workspace ended as the notebook says it would.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -17,6 +18,36 @@ from notebook_runner import KERNELSPEC, NOTEBOOKS, NotebookRun, error_outputs, r
 from notebook_tokens.testing import FakeWorkspace
 
 NAMES = ("quickstart", "token-lifecycle", "admin-tokens")
+PANEL_NOTEBOOKS = ("token-lifecycle", "admin-tokens")
+# Appended after Run All of a notebook with a panel: click the notebook's own panel's Refresh button, as a
+# reader would, wait for the answer and print the My tokens status line (class nt-status-line) for the test
+# to read; before that, whether the header (the panel's first child) shows the token the notebook now uses.
+CLICK_REFRESH = """
+import re, time, ipywidgets
+def _nt_all(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _nt_all(child)
+# the notebook's own panel: the first root built by %dbtoken panel
+_nt_live = getattr(ipywidgets.widgets.widget, "_instances", None) or ipywidgets.Widget.widgets  # 8 / 7
+_nt_root = next(w for w in list(_nt_live.values())
+                if "nt-panel" in getattr(w, "_dom_classes", ()))
+_nt_status = next(w for w in _nt_all(_nt_root) if "nt-status-line" in getattr(w, "_dom_classes", ()))
+def _nt_wait():
+    deadline = time.monotonic() + 30
+    while "nt-status working" in _nt_status.value and time.monotonic() < deadline:
+        time.sleep(0.1)
+_nt_wait()
+from notebook_tokens.notebook.extension import get_context
+_nt_masked = get_context(get_ipython()).session().credentials.token.masked
+print("PANEL SHOWS THE TOKEN IN USE:", _nt_masked in _nt_root.children[0].value)  # the header, before Refresh
+_nt_status.value = ""  # so what is read below is the Refresh's own answer
+next(w for w in _nt_all(_nt_root) if isinstance(w, ipywidgets.Button) and "Refresh" in w.description).click()
+time.sleep(0.2)
+_nt_wait()
+_nt_found = re.search(r'nt-status (\\w+)">(.*?)</div>', _nt_status.value)
+print("PANEL REFRESH:", *(_nt_found.groups() if _nt_found else ("none", _nt_status.value)))
+"""
 
 
 class _Runs:
@@ -28,7 +59,8 @@ class _Runs:
 
     def __getitem__(self, name: str) -> NotebookRun:
         if name not in self.done:
-            self.done[name] = run_notebook(name, self.factory.mktemp(name), raise_errors=False)
+            append = [CLICK_REFRESH] if name in PANEL_NOTEBOOKS else []
+            self.done[name] = run_notebook(name, self.factory.mktemp(name), append=append, raise_errors=False)
         return self.done[name]
 
 
@@ -227,3 +259,15 @@ def test_admin_keeps_an_existing_lifetime_limit(tmp_path: Path) -> None:
     ws.conf["maxTokenLifetimeDays"] = "30"
     run = run_notebook("admin-tokens", tmp_path, workspace=ws)
     assert run.workspace.conf["maxTokenLifetimeDays"] == "30"
+
+
+@pytest.mark.parametrize("name", PANEL_NOTEBOOKS)
+def test_panel_is_live_after_run_all(name: str, runs: _Runs) -> None:
+    """After Run All, Refresh on the notebook's panel lists tokens: its token was not revoked by the
+    notebook's own clean-up (the panel used to hold the keyring token that the clean-up revokes)."""
+    run = runs[name]
+    assert run.error is None, str(run.error)[-2000:]
+    outputs = run.notebook.cells[-1].outputs
+    printed = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+    assert "PANEL SHOWS THE TOKEN IN USE: True" in printed, printed  # not stale rows for a revoked token
+    assert re.search(r"PANEL REFRESH: info \d+ tokens?\.", printed), printed

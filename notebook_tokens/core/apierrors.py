@@ -13,7 +13,7 @@ from notebook_tokens.core.redact import redact
 if TYPE_CHECKING:
     import requests
 
-__all__ = ["api_error", "hint_for", "is_not_found", "is_tokens_disabled"]
+__all__ = ["api_error", "hint_for", "is_not_found", "is_tokens_disabled", "next_step"]
 
 _PRE = re.compile(r"<pre>(.*?)</pre>", re.S | re.I)
 _TAGS = re.compile(r"<[^>]+>")
@@ -34,6 +34,21 @@ HINT_NO_PERMISSION = (
     "on tokens (Settings > Advanced > Personal Access Tokens > Permission Settings)."
 )
 HINT_FORBIDDEN = "The token{from_source} is valid but lacks permission for this call: ask a workspace admin."
+# what to do for every other error status: an error block always ends with a next step (issue 16)
+_NEXT_STEPS: dict[int | str, str] = {
+    400: "The workspace refused the request as sent: fix the parameter or body the message names "
+    "(the REST API reference lists each field), then run it again.",
+    "QUOTA_EXCEEDED": "Revoke tokens you no longer use (%dbtoken list, then %dbtoken revoke ID), "
+    "then try again.",
+    404: "Nothing exists at that path or with that ID: check the path and API version (/api/2.0/..., "
+    "/api/2.1/...) and the ID (for tokens: %dbtoken list).",
+    409: "It conflicts with what exists already (a name in use, a resource in the wrong state): pick another "
+    "name, or wait until the resource is ready, then run it again.",
+    429: "The workspace is rate limiting: wait a moment and run it again (idempotent calls were already "
+    "retried, honouring Retry-After).",
+    500: "The workspace failed on its side: run it again shortly; if it persists, check the Databricks "
+    "status page or contact support with the request ID.",
+}
 
 
 def _message_from(response: requests.Response) -> tuple[str, str]:
@@ -89,6 +104,16 @@ def hint_for(status: int, error_code: str, message: str, source: str = "") -> st
     if status == 403:
         return HINT_FORBIDDEN.format(from_source=from_source)
     return ""
+
+
+def next_step(status: int, error_code: str) -> str:
+    """What to do about an error that `hint_for` has no specific hint for (400, 404, 409, 429, 5xx; any
+    other 4xx gets the 400 step)."""
+    if error_code in _NEXT_STEPS:
+        return _NEXT_STEPS[error_code]
+    if status >= 500:
+        return _NEXT_STEPS[500]
+    return _NEXT_STEPS.get(status, _NEXT_STEPS[400] if status >= 400 else "")
 
 
 def api_error(response: requests.Response, source: str = "") -> ApiError:

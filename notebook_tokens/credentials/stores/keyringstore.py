@@ -20,6 +20,11 @@ KEYRING_HELP = (
     "(--store netrc)."
 )
 
+_NOT_INSTALLED = (
+    "The keyring package is not installed: pip install 'notebook-tokens[keyring]', "
+    "or keep the token in netrc (--store netrc)."
+)
+
 
 class KeyringStore:
     """The keyring package: service SERVICE, user name = the normalised workspace host."""
@@ -38,10 +43,7 @@ class KeyringStore:
             import keyring
             import keyring.errors
         except ImportError:
-            raise KeyringUnavailableError(
-                "The keyring package is not installed: pip install 'notebook-tokens[keyring]', "
-                "or keep the token in netrc (--store netrc)."
-            ) from None
+            raise KeyringUnavailableError(_NOT_INSTALLED) from None
         try:
             return getattr(keyring, action)(self.service, *args)
         except keyring.errors.PasswordDeleteError:
@@ -55,6 +57,23 @@ class KeyringStore:
                 f"{self.description}: the keyring backend failed ({type(exc).__name__}); unlock or fix the "
                 f"keyring, or use another store.{_said(exc, secret)}"
             ) from None
+
+    def check_writable(self) -> None:
+        """Before a token is created for this store: a backend that cannot keep it is refused up front
+        (the fail backend of a headless machine, or the null one that drops every write)."""
+        try:
+            import keyring
+        except ImportError:
+            raise KeyringUnavailableError(_NOT_INSTALLED) from None
+        backend = keyring.get_keyring()
+        module = type(backend).__module__
+        if module == "keyring.backends.fail" or getattr(backend, "backends", None) == []:
+            raise KeyringUnavailableError(f"No keyring backend is available on this machine. {KEYRING_HELP}")
+        if module == "keyring.backends.null":
+            raise StoreError(
+                f"{self.description}: the keyring backend {module} drops every write, so a token stored "
+                f"there would be lost. {KEYRING_HELP}"
+            )
 
     def read(self, host: str) -> Token | None:
         value = self._call("get_password", normalize_host(host))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,6 +55,21 @@ class NetrcStore:
     def __repr__(self) -> str:
         return f"<NetrcStore {self.spec}>"
 
+    def check_writable(self) -> None:
+        """Before a token is created for this store: its folder exists and takes a new file (a temporary
+        one, made and removed, as the atomic write and the lock file will need)."""
+        self._check_folder()
+        try:
+            fd, probe = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".probe", dir=self.path.parent)
+        except OSError as exc:
+            hint = _WRITE_HINTS.get(exc.errno or 0, "Keep the token in another store.")
+            raise NetrcError(
+                f"{self.description}: cannot create files in {self.path.parent} "
+                f"({exc.strerror or type(exc).__name__}). {hint}"
+            ) from exc
+        os.close(fd)
+        os.unlink(probe)
+
     def read(self, host: str) -> Token | None:
         text = netrcfile.read_secure(self.path)
         if text is None:
@@ -97,13 +113,16 @@ class NetrcStore:
 
     @contextmanager
     def _editing(self) -> Iterator[None]:
+        self._check_folder()
+        with exclusive(self.path, self.description):
+            yield
+
+    def _check_folder(self) -> None:
         if not self.path.parent.is_dir():
             raise NetrcError(
                 f"{self.description}: the folder {self.path.parent} does not exist, and a token store never "
                 "creates folders. Create it yourself (mkdir -m 700 FOLDER) or point NETRC at another file."
             )
-        with exclusive(self.path, self.description):
-            yield
 
     def _replace(self, text: str) -> None:
         try:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from notebook_tokens.core.apierrors import api_error
+from notebook_tokens.core.apierrors import api_error, next_step
 from notebook_tokens.core.redact import redact
 from notebook_tokens.http.errors import transport_error
 from notebook_tokens.http.paging import Pages
@@ -132,5 +132,6 @@ def _result(
             from notebook_tokens.notebook.rest.apihelp import not_found_hint  # lazy: reads the API index
 
             hint = not_found_hint(response.status_code, error.error_code, request.method, request.path)
-        result = replace(result, error_code=error.error_code, message=error.message, hint=hint or error.hint)
+        hint = hint or error.hint or next_step(error.status, error.error_code)  # a block ends with what to do
+        result = replace(result, error_code=error.error_code, message=error.message, hint=hint)
     return result

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from IPython.core.error import StdinNotImplementedError, UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 
-from notebook_tokens.core.errors import InputError, NotebookTokensError
+from notebook_tokens.core.apierrors import next_step
+from notebook_tokens.core.errors import ApiError, InputError, NotebookTokensError
 from notebook_tokens.core.lifetimes import humanize_until
 from notebook_tokens.core.redact import looks_like_token, redact
 from notebook_tokens.lifecycle.admin import admin_list, set_workspace_conf
@@ -33,6 +34,28 @@ _LITERAL_REFUSED = (
     "it was not used. Enter a token with getpass.getpass() in code, or keep it in a store "
     "(secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH]) and run %dbtoken use SPEC."
 )
+
+
+_STORE_MISSING = (
+    "generate needs --store, where the new token goes: --store secret:SCOPE/KEY (a Databricks secret "
+    "scope), --store keyring[:SERVICE] (the keyring package: pip install 'notebook-tokens[keyring]'), "
+    "or --store netrc[:PATH] (a netrc file, default ~/.netrc). "
+    'For example: %dbtoken generate --store keyring --comment "nightly job" --lifetime 7d'
+)
+
+
+def _without_comment(line: str) -> str:
+    """The line before an unquoted ` #`: `%dbtoken list  # mine` is how notebooks annotate a magic line
+    (README's tour does), and argparse would take `#` for an argument. A `#` inside a word or quotes stays."""
+    quote = ""
+    for index, char in enumerate(line):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1].isspace()):
+            return line[:index]
+    return line
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--comment", default="", help="what the token is for")
     generate.add_argument("--lifetime", default=None,
                           help="e.g. 90d, 12h, 2w (default 90d; at most the workspace maximum, 730d)")
-    generate.add_argument("--store", required=True, help="secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH]")
+    generate.add_argument("--store", help="secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH] (required)")
     revoke = sub.add_parser("revoke", help="revoke tokens by id (admins: --all-users with filters)")
     revoke.add_argument("ids", nargs="*", metavar="ID", help="Token IDs (see %%dbtoken list)")
     revoke.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -104,6 +127,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _with_next_step(error: NotebookTokensError) -> str:
+    """An HTTP error without a specific hint still ends with what to do (400, 404, 409, 429, 5xx)."""
+    if isinstance(error, ApiError) and not error.hint:
+        step = next_step(error.status, error.error_code)
+        return f"{error}\n{step}" if step else str(error)
+    return str(error)
+
+
 def _show(text: str, html: str | None = None) -> None:
     from IPython.display import display
 
@@ -122,19 +153,45 @@ class DbTokenMagics(Magics):
 
     @line_magic
     def dbtoken(self, line: str = "") -> None:
-        """Personal access tokens: %dbtoken [list|generate|revoke|rotate|use|whoami|netrc|redact|conf|panel].
+        """Personal access tokens of the notebook's workspace: %dbtoken [SUBCOMMAND] [options]
 
-        Run `%dbtoken --help` or `%dbtoken SUBCOMMAND --help` for the options."""
+        status    the status card: workspace, user, token source, masked value, expiry (also a bare %dbtoken)
+                      %dbtoken status
+        whoami    user and workspace of the token in use
+                      %dbtoken whoami
+        list      your tokens; admins: everyone's, filtered
+                      %dbtoken list --all-users --expired
+        generate  create a token straight into a store (shown masked), then %dbtoken use SPEC
+                      %dbtoken generate --store keyring --comment "nightly job" --lifetime 7d
+        revoke    revoke tokens by Token ID (the 12-character prefix from list is enough)
+                      %dbtoken revoke 0123456789ab --yes
+        rotate    replace the token in use with a new one, then revoke the old one
+                      %dbtoken rotate --lifetime 30d
+        use       switch this notebook to the token in a store or a profile
+                      %dbtoken use secret:ops/pat
+        netrc     write the token in use to a .netrc file (mode 600) for curl -n
+                      %dbtoken netrc ~/.netrc
+        redact    turn output redaction on or off
+                      %dbtoken redact on
+        conf      workspace token settings; admins change them
+                      %dbtoken conf --max-days 90
+        panel     the interactive token panel (ipywidgets)
+                      %dbtoken panel
+
+        Stores (SPEC): secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH]; use also takes env, profile:NAME.
+        Never type a token on the line: IPython saves every line in history.sqlite. A `# comment` after
+        the arguments is ignored. `%dbtoken SUBCOMMAND --help` lists a subcommand's options.
+        """
         try:
             self._run(line)
         except _HelpShown:
             return
         except NotebookTokensError as error:
-            raise UsageError(redact(str(error))) from error
+            raise UsageError(redact(_with_next_step(error))) from error
 
     def _run(self, line: str) -> None:
         try:
-            argv = shlex.split(line)
+            argv = shlex.split(_without_comment(line))
         except ValueError as error:
             raise InputError(f"cannot read the line: {error}") from error
         if any(looks_like_token(arg) for arg in argv) or looks_like_token(line):
@@ -169,8 +226,10 @@ class DbTokenMagics(Magics):
               tokenviews.token_table_html(infos, show_owner=admin, show_last_used=admin))
 
     def _cmd_generate(self, args: argparse.Namespace) -> None:
-        lifetime = args.lifetime or "90d"
-        made = self.context.manager().generate(args.comment, lifetime, store=self._store(args.store))
+        if not args.store:
+            raise InputError(_STORE_MISSING)
+        store = self._store(args.store, check=True)
+        made = self.context.manager().generate(args.comment, args.lifetime or "90d", store=store)
         expiry = humanize_until(made.info.expires) if made.info.expires else "never"
         note = ""
         if args.lifetime is None and made.workspace_default_days:
@@ -186,7 +245,7 @@ class DbTokenMagics(Magics):
 
     def _cmd_rotate(self, args: argparse.Namespace) -> None:
         manager = self.context.manager()
-        store = self._store(args.store) if args.store else None
+        store = self._store(args.store, check=True) if args.store else None
         result = rotate(manager, store, lifetime=args.lifetime)
         fate = f"old token {result.old_id} revoked" if result.old_revoked else "the old token may still work"
         text = (f"Rotated: {result.token} (Token ID {result.new_id}) is stored in {result.stored_in} and in "
@@ -230,15 +289,19 @@ class DbTokenMagics(Magics):
         panel.show(self.context)
 
     # -- helpers ---------------------------------------------------------------------------------
-    def _store(self, spec: str) -> Any:
+    def _store(self, spec: str, *, check: bool = False) -> Any:
         """The store a spec names. Only a secret scope written outside a notebook needs the workspace
-        session (the Secrets API); no other store opens one."""
+        session (the Secrets API); no other store opens one. With `check`, a store that could not keep
+        a token (no keyring backend, an unwritable folder) is refused now, before a token is created."""
         from notebook_tokens.credentials.stores.secret import SecretStore
         from notebook_tokens.credentials.stores.specs import parse_store
 
         store = parse_store(spec, dbutils=self.context.dbutils)
         if isinstance(store, SecretStore) and store.api is None:
             store.api = self.context.session()
+        probe = getattr(store, "check_writable", None)  # keyring and netrc have a cheap one
+        if check and probe is not None:
+            probe()
         return store
 
     def _confirm(self, question: str) -> bool:
