@@ -7,6 +7,7 @@ import binascii
 from typing import TYPE_CHECKING
 
 from notebook_tokens.testing.model import User, token_id_of
+from notebook_tokens.testing.oauth_tokens import oauth_user
 from notebook_tokens.testing.replies import ApiProblem
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ def presented_token(headers: dict[str, str]) -> str:
 def authenticate(ws: FakeWorkspace, headers: dict[str, str]) -> User:
     """The caller, after checking the token is known, unexpired, and that PATs are enabled; marks it used."""
     value = presented_token(headers)
+    if value.startswith("eyJ"):  # a JWT: an OAuth access token (testing/oauth_tokens.py)
+        return oauth_user(ws, value)
     token = ws.tokens.get(token_id_of(value))
     if token is None or token.expired(ws.now_ms()) or token.owner not in ws.users:
         raise ApiProblem(403, "PERMISSION_DENIED", INVALID_TOKEN, html=ws.invalid_token_as_html)

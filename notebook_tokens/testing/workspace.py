@@ -16,6 +16,7 @@ from notebook_tokens.testing import auth
 from notebook_tokens.testing.calls import Call, RecordedRequest
 from notebook_tokens.testing.faults import Faults
 from notebook_tokens.testing.model import DAY_MS, Scope, StoredToken, User, new_token_value, token_id_of
+from notebook_tokens.testing.oauth_state import OAuthState
 from notebook_tokens.testing.replies import ApiProblem, Reply
 from notebook_tokens.testing.routes import resolve
 
@@ -41,6 +42,10 @@ class FakeWorkspace:
         self.scopes: dict[str, Scope] = {}
         self.clusters: list[dict[str, Any]] = []
         self.conf: dict[str, str] = {"enableTokensConfig": "true", "maxTokenLifetimeDays": "0"}
+        if not hasattr(self, "service_principals"):  # testing/scim_principals_api.py's, where it exists
+            self.service_principals: dict[str, dict[str, Any]] = {}  # application_id -> SCIM resource
+        self.oauth = OAuthState()  # OAuth access/refresh tokens, codes, service principal secrets
+        self.oauth_ttl = 3600  # seconds an OAuth access token lasts (the platform: 1 h; --oauth-ttl)
         self.token_quota = 600
         self.invalid_token_as_html = False  # answer "Invalid access token." as the platform's HTML error page
         self.cluster_start_seconds = 0.5  # PENDING -> RUNNING after this long
