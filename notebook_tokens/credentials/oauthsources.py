@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from notebook_tokens.core.errors import InputError, KeyringUnavailableError, OAuthError, StoreError
+from notebook_tokens.core.errors import InputError, OAuthError, StoreError
 from notebook_tokens.core.hosts import normalize_host
 from notebook_tokens.core.redact import Token, redact
 from notebook_tokens.credentials.creds import Credentials
@@ -30,8 +30,10 @@ def from_oauth_env(lookup: Lookup) -> Credentials | None:
     label = "env DATABRICKS_CLIENT_ID"
     client_id = lookup.environ.get("DATABRICKS_CLIENT_ID", "").strip()
     secret = lookup.environ.get("DATABRICKS_CLIENT_SECRET", "").strip()
+    if not client_id and not secret:  # silent when unset: the list of misses names what was there
+        return None
     if not client_id or not secret:
-        lookup.miss(label, "not set" if not client_id else "DATABRICKS_CLIENT_SECRET not set")
+        lookup.miss(label, "DATABRICKS_CLIENT_SECRET not set" if client_id else "DATABRICKS_CLIENT_ID not set")
         return None
     try:
         bound = (
@@ -66,19 +68,14 @@ def from_oauth_login(lookup: Lookup) -> Credentials | None:
     """A refresh token `%dbtoken login` kept in the keyring for this host (keyed by it: issued for it)."""
     store = KeyringStore(LOGIN_KEYRING_SERVICE)
     label = f"OAuth login ({store.description})"
+    # silent unless a login is there: a miss per kernel that never ran %dbtoken login would be noise
     if lookup.host is None or lookup.post_form is None:
-        lookup.miss(label, "no workspace host known" if lookup.host is None else _NO_TRANSPORT)
         return None
     try:
         refresh = store.read(lookup.host)
-    except KeyringUnavailableError:
-        lookup.miss(label, "no keyring backend")
-        return None
-    except (StoreError, InputError) as exc:
-        lookup.miss(label, _reason(exc))
+    except (StoreError, InputError):  # no keyring backend, or a broken one: the keyring source says so
         return None
     if refresh is None:
-        lookup.miss(label, "no %dbtoken login for this host")
         return None
     try:
         return login_credentials(
