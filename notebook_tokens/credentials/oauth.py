@@ -118,6 +118,8 @@ class OAuthProvider:
     client_id: str
     who: str = ""
     on_grant: Callable[[Grant], None] | None = None
+    refresh_token: Token | None = field(default=None, repr=False)  # U2M: the one in use (for logout)
+    store: Any = None  # U2M: where the refresh token is kept (None: memory only)
     clock: Callable[[], float] = time.time
     refreshes: int = 0
     _grant: Grant | None = field(default=None, repr=False)

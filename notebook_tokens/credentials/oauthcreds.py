@@ -74,7 +74,7 @@ def login_credentials(
 
     def keep(grant: Grant) -> None:
         if grant.refresh is not None and grant.refresh != held["refresh"]:
-            held["refresh"] = grant.refresh
+            held["refresh"] = provider.refresh_token = grant.refresh
             if store is not None:
                 store.write(host, grant.refresh)
 
@@ -86,5 +86,9 @@ def login_credentials(
         who=who,
         on_grant=keep,
     )
-    provider.seed(first) if first is not None else provider.current()
+    provider.refresh_token, provider.store = refresh, store
+    if first is not None:
+        provider.seed(first)
+    else:
+        provider.current()
     return Credentials(host, source, None, None, provider, issued_for=host)

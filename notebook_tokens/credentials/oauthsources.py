@@ -33,7 +33,9 @@ def from_oauth_env(lookup: Lookup) -> Credentials | None:
     if not client_id and not secret:  # silent when unset: the list of misses names what was there
         return None
     if not client_id or not secret:
-        lookup.miss(label, "DATABRICKS_CLIENT_SECRET not set" if client_id else "DATABRICKS_CLIENT_ID not set")
+        lookup.miss(
+            label, "DATABRICKS_CLIENT_SECRET not set" if client_id else "DATABRICKS_CLIENT_ID not set"
+        )
         return None
     try:
         bound = (
