@@ -5,7 +5,8 @@ Every message says what went wrong and what to do, and never contains a token va
     NotebookTokensError
     ├── InputError                 bad input from the user: nothing was sent
     ├── CredentialsNotFoundError   no source in the chain had a token (lists each source and why)
-    │   └── HostBindingError       a credential was issued for another workspace: not used, nothing sent
+    │   ├── HostBindingError       a credential was issued for another workspace: not used, nothing sent
+    │   └── OAuthError             the OIDC token endpoint refused a grant (bad secret, expired login)
     ├── StoreError                 a token store could not be read or written
     │   ├── KeyringUnavailableError
     │   ├── NetrcError
@@ -45,6 +46,10 @@ class CredentialsNotFoundError(NotebookTokensError):
 
 class HostBindingError(CredentialsNotFoundError):
     """A credential is bound to another workspace than the one asked for; nothing was sent."""
+
+
+class OAuthError(CredentialsNotFoundError):
+    """The workspace's OIDC token endpoint refused a grant, or a sign-in could not be completed."""
 
 
 class StoreError(NotebookTokensError):

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 from urllib.parse import quote
 
 __all__ = [
+    "JWT_PATTERN",
     "PAT_PATTERN",
     "REDACTED",
     "Token",
@@ -27,8 +28,12 @@ __all__ = [
 
 REDACTED = "[REDACTED]"
 PAT_PATTERN = re.compile(r"dapi[0-9a-f]{32}(?:-\d)?")
-# PATs, Databricks OAuth secrets, and JWTs (Azure AD / OAuth access tokens)
-_TOKEN_SHAPES = (PAT_PATTERN, re.compile(r"dose[0-9a-f]{32}"), re.compile(r"eyJ[\w-]{8,}\.[\w-]{8,}\."))
+# A JWT (OAuth access tokens, Azure AD tokens): `eyJ` (base64url of `{"`) header, payload and an optional
+# signature, each base64url. The lookbehind keeps it from starting inside a longer word; the segments are at
+# least 8 characters so that prose such as "eyJ.x.y" is left alone.
+JWT_PATTERN = re.compile(r"(?<![\w-])eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*")
+# PATs, Databricks OAuth secrets, and JWTs
+_TOKEN_SHAPES = (PAT_PATTERN, re.compile(r"dose[0-9a-f]{32}"), JWT_PATTERN)
 # Values shorter than this are not redacted by value: "abc" would blank out ordinary text.
 _MIN_REDACT_LENGTH = 8
 
@@ -173,8 +178,8 @@ def _registry_pattern() -> re.Pattern[str] | None:
 
 
 def redact(text: str, known: Iterable[Token] | None = None) -> str:
-    """Replace token values (raw, URL-encoded, base64, `Basic base64("token:"+PAT)`) and PAT-shaped
-    strings with `[REDACTED]`. `known=None` uses every Token this process has seen."""
+    """Replace token values (raw, URL-encoded, base64, `Basic base64("token:"+PAT)`), PAT-shaped and
+    JWT-shaped strings with `[REDACTED]`. `known=None` uses every Token this process has seen."""
     if not text:
         return text
     pattern = _registry_pattern() if known is None else _build_pattern(t.reveal() for t in known)
@@ -182,6 +187,8 @@ def redact(text: str, known: Iterable[Token] | None = None) -> str:
         text = pattern.sub(REDACTED, text)
     if "dapi" in text:
         text = PAT_PATTERN.sub(REDACTED, text)
+    if "eyJ" in text:  # the cheap test first: most text has no JWT
+        text = JWT_PATTERN.sub(REDACTED, text)
     return text
 
 

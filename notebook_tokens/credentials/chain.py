@@ -17,12 +17,16 @@ from typing import Any
 
 from notebook_tokens.core.errors import CredentialsNotFoundError, HostBindingError, InputError, StoreError
 from notebook_tokens.core.hosts import normalize_host
+from notebook_tokens.core.redact import Token
 from notebook_tokens.credentials.creds import Credentials
 from notebook_tokens.credentials.nbcontext import find_dbutils, notebook_context
+from notebook_tokens.credentials.oauth import PostForm
+from notebook_tokens.credentials.oauthcreds import m2m_credentials
 from notebook_tokens.credentials.sdkauth import sdk_provider
 from notebook_tokens.credentials.sources import SECRET_ENV, SOURCES, Lookup, SessionFactory, short_reason
 from notebook_tokens.credentials.stores.base import Store
 from notebook_tokens.credentials.stores.env import EnvStore
+from notebook_tokens.credentials.stores.m2m import M2MStore
 from notebook_tokens.credentials.stores.profile import ProfileStore
 from notebook_tokens.credentials.stores.secret import SecretApi, SecretStore
 from notebook_tokens.credentials.stores.specs import parse_store
@@ -43,11 +47,14 @@ def credentials(
     environ: Mapping[str, str] | None = None,
     dbutils: Any = None,
     session_factory: SessionFactory | None = None,
+    post_form: PostForm | None = None,
 ) -> Credentials:
-    """Resolve the workspace host and its token; CredentialsNotFoundError lists every source tried."""
+    """Resolve the workspace host and its token; CredentialsNotFoundError lists every source tried.
+    `post_form` is the OIDC token endpoint's transport, for OAuth credentials (the http layer's)."""
     env = os.environ if environ is None else environ
     return resolve(
-        host, store=store, profile=profile, environ=env, dbutils=dbutils, session_factory=session_factory
+        host, store=store, profile=profile, environ=env, dbutils=dbutils, session_factory=session_factory,
+        post_form=post_form,
     )
 
 
@@ -59,6 +66,7 @@ def resolve(
     environ: Mapping[str, str],
     dbutils: Any,
     session_factory: SessionFactory | None = None,
+    post_form: PostForm | None = None,
 ) -> Credentials:
     store, profile = _explicit_choice(store, profile)
     if dbutils is None and environ.get("DATABRICKS_RUNTIME_VERSION"):
@@ -66,7 +74,10 @@ def resolve(
     named = normalize_host(host) if host else None
     if profile:
         return _from_profile(profile, named, environ)
-    lookup = Lookup(_host_from(host, environ, dbutils), environ, dbutils, session_factory, named_host=named)
+    lookup = Lookup(
+        _host_from(host, environ, dbutils), environ, dbutils, session_factory, named_host=named,
+        post_form=post_form,
+    )
     if store is not None:
         return _from_store(store, lookup)
     for source in SOURCES:
@@ -151,8 +162,9 @@ def _from_store(spec: str | Store, lookup: Lookup) -> Credentials:
         )
     if isinstance(store, EnvStore):
         _check_env_binding(store, host, lookup.named_host)
-    if isinstance(store, SecretStore) and lookup.dbutils is None and store.api is None:
-        store.api = _bootstrap_session(store, lookup)
+    inner = store.inner if isinstance(store, M2MStore) else store
+    if isinstance(inner, SecretStore) and lookup.dbutils is None and inner.api is None:
+        inner.api = _bootstrap_session(inner, lookup)
     token = store.read(host)
     if token is None:
         remedy = (
@@ -164,7 +176,21 @@ def _from_store(spec: str | Store, lookup: Lookup) -> Credentials:
             f"{store.description} has no token for {host}: {remedy} or choose another store."
         )
     # the store was named for this host: keyring / netrc entries are keyed by it, a secret lives there
+    if isinstance(store, M2MStore):
+        return _m2m_from_store(store, token, lookup)
     return Credentials(host, store.description, token, store if store.writable else None, issued_for=host)
+
+
+def _m2m_from_store(store: M2MStore, secret: Token, lookup: Lookup) -> Credentials:
+    if lookup.post_form is None:
+        raise CredentialsNotFoundError(
+            f"{store.description} needs the OIDC token endpoint: use notebook_tokens.session(store=...) or "
+            "%dbtoken use."
+        )
+    return m2m_credentials(
+        lookup.host or "", store.client_id, secret, lookup.post_form, source=store.description,
+        scopes=store.scopes,
+    )
 
 
 def _check_env_binding(store: EnvStore, host: str, named: str | None) -> None:
@@ -186,7 +212,9 @@ def _bootstrap_session(store: SecretStore, lookup: Lookup) -> SecretApi:
             "use notebook_tokens.session(store=...) or %dbtoken use."
         )
     try:
-        bootstrap = resolve(host, store=None, profile=None, environ=lookup.environ, dbutils=None)
+        bootstrap = resolve(
+            host, store=None, profile=None, environ=lookup.environ, dbutils=None, post_form=lookup.post_form
+        )
     except CredentialsNotFoundError as exc:
         raise CredentialsNotFoundError(
             f"Reading {store.description} outside a notebook needs another credential for {host} first.",

@@ -12,6 +12,8 @@ from notebook_tokens.core.hosts import normalize_host
 from notebook_tokens.core.redact import redact
 from notebook_tokens.credentials.creds import Credentials
 from notebook_tokens.credentials.nbcontext import context_credentials, notebook_context
+from notebook_tokens.credentials.oauth import PostForm
+from notebook_tokens.credentials.oauthsources import from_oauth_env, from_oauth_login
 from notebook_tokens.credentials.sdkauth import sdk_provider
 from notebook_tokens.credentials.stores.base import Store
 from notebook_tokens.credentials.stores.env import EnvStore
@@ -50,6 +52,7 @@ class Lookup:
     session_factory: SessionFactory | None
     tried: list[tuple[str, str]] = field(default_factory=list)
     named_host: str | None = None  # the host the user named in this call (None: the host was derived)
+    post_form: PostForm | None = None  # the OIDC token endpoint's transport (the http layer hands it in)
 
     def miss(self, source: str, why: str) -> None:
         self.tried.append((source, why))
@@ -192,8 +195,10 @@ def from_sdk(lookup: Lookup) -> Credentials | None:
 
 SOURCES: tuple[Callable[[Lookup], Credentials | None], ...] = (
     from_env,
+    from_oauth_env,
     from_notebook_context,
     from_secret_env,
+    from_oauth_login,
     from_keyring,
     from_netrc,
     from_default_profile,

@@ -37,6 +37,7 @@ from notebook_tokens.credentials.creds import Credentials, check_binding
 from notebook_tokens.http import paging
 from notebook_tokens.http.auth import WorkspaceAuth
 from notebook_tokens.http.errors import transport_error
+from notebook_tokens.http.oauth import post_form
 from notebook_tokens.http.retrying import RetryPolicy, retry_calls
 
 __all__ = ["DEFAULT_TIMEOUT", "WorkspaceSession", "credentials", "session"]
@@ -177,6 +178,19 @@ class WorkspaceSession(requests.Session):
 
     def _send_with_retries(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         replayable = request.body is None or isinstance(request.body, (bytes, str))
+        response = self._send_retrying(request, replayable, **kwargs)
+        invalidate = getattr(self._creds.provider, "invalidate", None)
+        if replayable and invalidate is not None and _says_expired(response):
+            # an OAuth access token expired under us (a clock skew, a revoked grant): one new token, one retry
+            invalidate()
+            request.headers.update(self._creds.headers())
+            response.close()
+            response = self._send_retrying(request, replayable, **kwargs)
+        return response
+
+    def _send_retrying(
+        self, request: requests.PreparedRequest, replayable: bool, **kwargs: Any
+    ) -> requests.Response:
         return retry_calls(
             lambda: super(WorkspaceSession, self).send(request, **kwargs),
             method=(request.method or "GET").upper(),
@@ -236,6 +250,13 @@ def _normalized(creds: Credentials) -> Credentials:
     return creds if host == creds.host else dataclasses.replace(creds, host=host)
 
 
+def _says_expired(response: requests.Response) -> bool:
+    """A 401/403 whose body says the token expired (the platform: 401 "Token is expired", FACTS.md)."""
+    if response.status_code not in (401, 403):
+        return False
+    return "expired" in response.text[:4000].lower()
+
+
 def _path(request: requests.PreparedRequest) -> str:
     return redact(urlsplit(request.url or "").path)
 
@@ -243,7 +264,7 @@ def _path(request: requests.PreparedRequest) -> str:
 def credentials(host: str | None = None, **options: Any) -> Credentials:
     """The credential chain (`notebook_tokens.credentials.chain.credentials`), able to read a secret store
     outside a notebook through a WorkspaceSession on another credential of the host."""
-    return resolve_credentials(host, session_factory=WorkspaceSession, **options)
+    return resolve_credentials(host, session_factory=WorkspaceSession, post_form=post_form, **options)
 
 
 def session(

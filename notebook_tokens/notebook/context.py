@@ -144,6 +144,21 @@ class NotebookContext:
             self._session_key = (*self._default_choice(), read_timeout)
         return creds
 
+    def adopt(self, creds: Credentials) -> None:
+        """Make credentials built here (an OAuth sign-in) the default session's, as `use` does a spec's."""
+        from notebook_tokens.http.workspace import WorkspaceSession
+
+        read_timeout = float(self.config.timeout)
+        with self._lock:
+            if self._session is not None and self._session.host == creds.host:
+                self._session.use(creds)
+            else:
+                if self._session is not None:
+                    self._session.close()
+                self._session = WorkspaceSession(creds, timeout=(10.0, read_timeout))
+                self._manager = None
+            self._session_key = (*self._default_choice(), read_timeout)
+
     def manager(self) -> TokenManager:
         """The token manager over the default session."""
         from notebook_tokens.lifecycle.tokens import TokenManager

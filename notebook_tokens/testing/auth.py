@@ -7,6 +7,7 @@ import binascii
 from typing import TYPE_CHECKING
 
 from notebook_tokens.testing.model import StoredToken, User
+from notebook_tokens.testing.oauth_tokens import oauth_user
 from notebook_tokens.testing.replies import ApiProblem
 
 if TYPE_CHECKING:
@@ -62,6 +63,10 @@ def authenticate(ws: FakeWorkspace, headers: dict[str, str]) -> tuple[User, Stor
     """The caller and its token, after checking the token is known, unexpired, not revoked for
     inactivity, and that PATs are enabled; marks it used today (`last_used_day`)."""
     value = presented_token(headers)
+    if value.startswith("eyJ"):  # a JWT: an OAuth access token (testing/oauth_tokens.py)
+        user = oauth_user(ws, value)
+        # no PAT behind it: a stand-in without PAT scopes (OAuth's all-apis reaches every API)
+        return user, StoredToken("oauth", user.user_name, "", 0, -1)
     token = ws.find_token(value)
     caller = principal(ws, token) if token is not None else None
     if token is None or token.expired(ws.now_ms()) or caller is None:

@@ -31,6 +31,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--token", help="the admin user's token value (default: a new dapi... token)")
     p.add_argument("--state", type=Path, help="JSON file to load state from and save it to (atomic writes)")
     p.add_argument("--latency-ms", type=float, default=0, help="delay added to every answer")
+    p.add_argument("--oauth-ttl", type=int, default=3600, metavar="SECONDS",
+                   help="lifetime of OAuth access tokens (default 3600, the platform's hour)")
     p.add_argument("--seed", choices=SEEDS, default="demo", help="data for a new workspace (default: demo)")
     return p
 
@@ -59,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
                 return 2
-        serve(args, build_workspace(args))
+        ws = build_workspace(args)
+        ws.oauth_ttl = args.oauth_ttl
+        serve(args, ws)
     print("emulator stopped", file=sys.stderr, flush=True)
     return 0
 

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Any
 from notebook_tokens.testing import (
     clusters_api,
     conf_api,
+    oauth_api,
     permissions_api,
     scim_api,
     scim_principals_api,
     secret_acls_api,
     secrets_api,
+    sp_secrets_api,
     tokens_api,
 )
 from notebook_tokens.testing.calls import WORKSPACE_ID
@@ -49,6 +51,7 @@ def _well_known(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
 
 
 _PUBLIC: dict[tuple[str, str], Handler] = {("GET", "/.well-known/databricks-config"): _well_known}
+_PUBLIC.update(oauth_api.PUBLIC)  # the OIDC endpoints authenticate the client themselves
 
 
 def resolve(method: str, path: str) -> tuple[Handler | None, dict[str, str], bool]:
@@ -59,6 +62,9 @@ def resolve(method: str, path: str) -> tuple[Handler | None, dict[str, str], boo
     handler = _EXACT.get((method, path))
     if handler is not None:
         return handler, {}, True
+    sp_secrets = sp_secrets_api.route(method, path)
+    if sp_secrets is not None:
+        return sp_secrets[0], sp_secrets[1], True
     for (route_method, prefix), prefixed in _PREFIXED.items():
         if route_method == method and path.startswith(prefix) and "/" not in path[len(prefix) :]:
             ident = path[len(prefix) :]

@@ -26,6 +26,7 @@ from notebook_tokens.testing.model import (
     opaque_token_id,
     token_id_of,
 )
+from notebook_tokens.testing.oauth_state import OAuthState
 from notebook_tokens.testing.replies import ApiProblem, ErrorStyle, Reply
 from notebook_tokens.testing.routes import resolve
 
@@ -61,6 +62,8 @@ class FakeWorkspace:
         self.scopes: dict[str, Scope] = {}
         self.clusters: list[dict[str, Any]] = []
         self.conf: dict[str, str] = default_conf()
+        self.oauth = OAuthState()  # OAuth access/refresh tokens, codes, service principal secrets
+        self.oauth_ttl = 3600  # seconds an OAuth access token lasts (the platform: 1 h; --oauth-ttl)
         self.token_quota = 600
         self.service_principals: dict[str, dict[str, Any]] = {}  # application_id -> SCIM ServicePrincipal
         self.token_grants: dict[tuple[str, str], str] | None = None  # token CAN_USE grants; None: the default

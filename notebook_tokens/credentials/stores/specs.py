@@ -11,6 +11,7 @@ from notebook_tokens.core.redact import redact
 from notebook_tokens.credentials.stores.base import Store
 from notebook_tokens.credentials.stores.env import EnvStore
 from notebook_tokens.credentials.stores.keyringstore import DEFAULT_KEYRING_SERVICE, KeyringStore
+from notebook_tokens.credentials.stores.m2m import M2MStore
 from notebook_tokens.credentials.stores.netrcstore import NetrcStore
 from notebook_tokens.credentials.stores.profile import ProfileStore
 from notebook_tokens.credentials.stores.secret import SecretApi, SecretStore
@@ -37,6 +38,8 @@ def parse_store(spec: str | Store, *, api: SecretApi | None = None, dbutils: Any
         return ProfileStore(arg.strip())
     if kind == "secret":
         return SecretStore.from_spec(arg, api=api, dbutils=dbutils)
+    if kind == "m2m":  # the secret's own store, parsed by this same function
+        return M2MStore.from_spec(arg, lambda inner: parse_store(inner, api=api, dbutils=dbutils))
     raise InputError(f"Unknown token store {redact(spec.strip())!r}. {SPEC_HELP}")
 
 

@@ -124,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     switch.add_argument("--disable", action="store_true", help="disable personal access tokens")
     conf.add_argument("--max-days", type=int, metavar="N", help="maximum lifetime of new tokens, 0 = none")
     sub.add_parser("panel", help="the interactive token panel (ipywidgets)")
+    _add_oauth_parsers(sub)
     return parser
 
 
@@ -133,6 +134,30 @@ def _with_next_step(error: NotebookTokensError) -> str:
         step = next_step(error.status, error.error_code)
         return f"{error}\n{step}" if step else str(error)
     return str(error)
+
+
+def _add_oauth_parsers(sub: Any) -> None:
+    login = sub.add_parser("login", help="sign in with OAuth (U2M, browser + PKCE); refreshes silently")
+    login.add_argument("--scopes", nargs="+", help="OAuth scopes (default all-apis offline_access)")
+    login.add_argument("--store", help="where the refresh token goes (default keyring:notebook-tokens-oauth)")
+    login.add_argument("--no-store", action="store_true", help="keep the refresh token in memory only")
+    login.add_argument("--no-listen", action="store_true", help="always ask for the address landed on")
+    login.add_argument("--host", help="the workspace (default DATABRICKS_HOST)")
+    login.add_argument("--port", type=int, default=8020, help="the redirect's localhost port (default 8020)")
+    login.add_argument("--listen-timeout", type=float, default=300.0, help=argparse.SUPPRESS)
+    sub.add_parser("logout", help="revoke the OAuth login's refresh token and remove it from its store")
+    sp = sub.add_parser("sp", help="service principals and their OAuth secrets (admins)")
+    sp_sub = sp.add_subparsers(dest="sp_command", required=True, parser_class=_Parser)
+    sp_sub.add_parser("list", help="service principals with their OAuth secrets")
+    secret = sp_sub.add_parser("secret", help="create or revoke a service principal's OAuth secret")
+    secret_sub = secret.add_subparsers(dest="secret_command", required=True, parser_class=_Parser)
+    create = secret_sub.add_parser("create", help="a new OAuth secret, straight into a store (never shown)")
+    create.add_argument("application_id", metavar="SP_APP_ID")
+    create.add_argument("--store", required=True, help="secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH]")
+    create.add_argument("--lifetime", type=int, metavar="DAYS", help="default 730 days")
+    revoke = secret_sub.add_parser("revoke", help="delete one OAuth secret")
+    revoke.add_argument("application_id", metavar="SP_APP_ID")
+    revoke.add_argument("secret_id", metavar="SECRET_ID")
 
 
 def _show(text: str, html: str | None = None) -> None:
@@ -177,8 +202,15 @@ class DbTokenMagics(Magics):
                       %dbtoken conf --max-days 90
         panel     the interactive token panel (ipywidgets)
                       %dbtoken panel
+        login     sign in with OAuth (browser + PKCE); the refresh token goes to a store, refreshed silently
+                      %dbtoken login --no-listen
+        logout    revoke the OAuth login's refresh token and remove it from its store
+                      %dbtoken logout
+        sp        service principals and their OAuth secrets (admins); a secret goes straight into a store
+                      %dbtoken sp secret create 6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f --store secret:ops/sp
 
-        Stores (SPEC): secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH]; use also takes env, profile:NAME.
+        Stores (SPEC): secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH]; use also takes env, profile:NAME,
+        and m2m:CLIENT_ID@SPEC (a service principal's OAuth secret kept in SPEC).
         Never type a token on the line: IPython saves every line in history.sqlite. A `# comment` after
         the arguments is ignored. `%dbtoken SUBCOMMAND --help` lists a subcommand's options.
         """
@@ -202,10 +234,18 @@ class DbTokenMagics(Magics):
 
     # -- subcommands: parse -> call -> render --------------------------------------------------------
     def _cmd_status(self, args: argparse.Namespace) -> None:
+        from notebook_tokens.credentials.oauthcreds import oauth_provider
+        from notebook_tokens.notebook import oauthviews
         from notebook_tokens.notebook.tokens.commands import status_card
 
-        card = status_card(self.context.manager())
-        _show(cardviews.status_card_text(card), cardviews.status_card_html(card))
+        manager = self.context.manager()
+        card = status_card(manager)
+        provider = oauth_provider(manager.session.credentials)
+        if provider is None:
+            _show(cardviews.status_card_text(card), cardviews.status_card_html(card))
+        else:  # an OAuth credential: who, grant, scopes and expiry beside the card
+            _show(cardviews.status_card_text(card) + "\n" + oauthviews.oauth_card_text(provider),
+                  cardviews.status_card_html(card) + oauthviews.oauth_card_html(provider))
 
     def _cmd_whoami(self, args: argparse.Namespace) -> None:
         manager = self.context.manager()
@@ -282,6 +322,21 @@ class DbTokenMagics(Magics):
         limit = f"{conf.max_lifetime_days} days" if conf.max_lifetime_days else "no limit"
         _show(f"Personal access tokens: {'enabled' if conf.tokens_enabled else 'disabled'}; "
               f"maximum lifetime of new tokens: {limit}")
+
+    def _cmd_login(self, args: argparse.Namespace) -> None:
+        from notebook_tokens.notebook.tokens.oauth_commands import login_command
+
+        _show(login_command(self.context, args, ask=self.ask, show=_show))
+
+    def _cmd_logout(self, args: argparse.Namespace) -> None:
+        from notebook_tokens.notebook.tokens.oauth_commands import logout_command
+
+        _show(logout_command(self.context))
+
+    def _cmd_sp(self, args: argparse.Namespace) -> None:
+        from notebook_tokens.notebook.tokens.oauth_commands import sp_command
+
+        sp_command(self.context, args, show=_show)
 
     def _cmd_panel(self, args: argparse.Namespace) -> None:
         from notebook_tokens.notebook.panel import tokenpanel as panel  # lazy: imports ipywidgets
