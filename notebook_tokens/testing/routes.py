@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from notebook_tokens.testing import clusters_api, secrets_api, tokens_api
 from notebook_tokens.testing.calls import WORKSPACE_ID
+from notebook_tokens.testing.workspace_api import ROUTES as WORKSPACE_ROUTES
 
 if TYPE_CHECKING:
     from notebook_tokens.testing.calls import Call, Handler
@@ -15,6 +16,7 @@ _EXACT: dict[tuple[str, str], Handler] = {
     **tokens_api.ROUTES,
     **secrets_api.ROUTES,
     **clusters_api.ROUTES,
+    **WORKSPACE_ROUTES,
 }
 # (method, prefix) -> handler taking the rest of the path as params["id"]
 _PREFIXED: dict[tuple[str, str], Handler] = {**tokens_api.PREFIXED}

@@ -40,6 +40,7 @@ class FakeWorkspace:
         self.tokens: dict[str, StoredToken] = {}
         self.scopes: dict[str, Scope] = {}
         self.clusters: list[dict[str, Any]] = []
+        self.workspace_objects: dict[str, Any] = {}  # path -> workspace_api.WorkspaceObject
         self.conf: dict[str, str] = {"enableTokensConfig": "true", "maxTokenLifetimeDays": "0"}
         self.token_quota = 600
         self.invalid_token_as_html = False  # answer "Invalid access token." as the platform's HTML error page
