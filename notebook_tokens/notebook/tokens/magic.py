@@ -1,4 +1,4 @@
-"""`%dbtoken`: token status, list, generate, revoke, rotate, use, whoami, netrc, redact, panel.
+"""`%dbtoken`: token status, list, generate, revoke, rotate, use, whoami, netrc, redact, panel, scan.
 
 Thin: parse the line (refusing anything shaped like a token), call `TokenManager`, render with tokenviews.
 Errors become `UsageError` here and only here. See `%dbtoken?` / `%dbtoken --help`.
@@ -22,6 +22,7 @@ from notebook_tokens.lifecycle.admin import admin_list, set_workspace_conf
 from notebook_tokens.lifecycle.conf import workspace_conf
 from notebook_tokens.lifecycle.rotation import rotate
 from notebook_tokens.notebook import cardviews, tokenviews
+from notebook_tokens.notebook.tokens.scan_args import add_scan_parser
 
 if TYPE_CHECKING:
     from notebook_tokens.notebook.context import NotebookContext
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     switch.add_argument("--disable", action="store_true", help="disable personal access tokens")
     conf.add_argument("--max-days", type=int, metavar="N", help="maximum lifetime of new tokens, 0 = none")
     sub.add_parser("panel", help="the interactive token panel (ipywidgets)")
+    add_scan_parser(sub)
     return parser
 
 
@@ -121,7 +123,7 @@ class DbTokenMagics(Magics):
 
     @line_magic
     def dbtoken(self, line: str = "") -> None:
-        """Personal access tokens: %dbtoken [list|generate|revoke|rotate|use|whoami|netrc|redact|conf|panel].
+        """Personal access tokens: %dbtoken [list|generate|revoke|rotate|use|whoami|netrc|conf|panel|scan|…].
 
         Run `%dbtoken --help` or `%dbtoken SUBCOMMAND --help` for the options."""
         try:
@@ -222,6 +224,12 @@ class DbTokenMagics(Magics):
 
         panel.show(self.context)
 
+    def _cmd_scan(self, args: argparse.Namespace) -> None:
+        from notebook_tokens.notebook.tokens.scan_command import scan_command
+
+        namespace = self.shell.user_ns if self.shell is not None else {}
+        scan_command(self.context, args, confirm=self._confirm, show=_show, namespace=namespace)
+
     # -- helpers ---------------------------------------------------------------------------------
     def _store(self, spec: str) -> Any:
         """The store a spec names. Only a secret scope written outside a notebook needs the workspace
@@ -238,6 +246,6 @@ class DbTokenMagics(Magics):
         try:
             answer = self.ask(f"{question} [y/N] ")
         except (StdinNotImplementedError, EOFError, OSError) as error:
-            raise InputError("this kernel cannot ask for confirmation: pass --yes to revoke") from error
+            raise InputError("this kernel cannot ask for confirmation: pass --yes") from error
         return answer.strip().lower() in {"y", "yes"}
 

@@ -1,0 +1,12 @@
+"""Leak scan: find token values in local files, git history and workspace notebooks, and tell live from dead.
+
+    matcher   the patterns (the PAT shape, every known token in every encoded form) over bytes, streaming
+    hits      Hit (where a value was found) and Finding (a hit with its status)
+    files     local files and folders, honouring .gitignore (gitignore.py), .ipynb cells (cells.py)
+    history   every blob reachable from a git repository's refs
+    remote    the workspace's notebooks and files through the Workspace API
+    status    live / not found / unknown, by token identity, without sending the leaked token anywhere
+    cleanup   rewrite local files with [REDACTED] in place of each value; revoke what is live
+
+No IPython here: `%dbtoken scan` (notebook/tokens/scan_command.py) renders and confirms.
+"""
