@@ -105,7 +105,8 @@ def test_scan_reports_live_not_found_and_unknown_without_sending_any_leaked_toke
     live = rows["live.ipynb"]
     assert (live["status"], live["owner"], live["token_id"]) == ("live", "user@example.com", leaks["live_id"])
     assert live["part"] == "cell 1, outputs" and live["comment"] == "pasted by mistake"
-    assert rows["revoked.ipynb"]["status"] == "not found" and rows["revoked.ipynb"]["part"] == "cell 1, source"
+    revoked = rows["revoked.ipynb"]
+    assert revoked["status"] == "not found" and revoked["part"] == "cell 1, source"
     assert rows[".env"]["status"] in ("not found", "unknown") and rows[".env"]["location"].endswith(".env:1")
     assert "3 hit(s) in 3 place(s)" in shown and "1 live, 2 not found" in shown
     assert leaks["live_id"][:12] in shown and "user@example.com" in shown
@@ -119,7 +120,8 @@ def test_revoke_yes_revokes_the_live_one_and_the_sdk_confirms(
 ) -> None:
     shown = dbtoken(ip, f"scan {leaks['folder']} --revoke --yes")
     assert "1 of 1 revoked" in shown
-    admin = WorkspaceClient(config=Config(host=db_env.url, token=workspace.admin_token, retry_timeout_seconds=5))
+    config = Config(host=db_env.url, token=workspace.admin_token, retry_timeout_seconds=5)
+    admin = WorkspaceClient(config=config)
     listed = {info.token_id for info in admin.token_management.list()}
     assert leaks["live_id"] not in listed and workspace.admin_token and workspace.is_token_active(
         workspace.admin_token)  # the token in use was never among the hits: untouched
@@ -183,7 +185,8 @@ def test_workspace_finds_a_pat_in_an_imported_notebook_output(
     ip.run_line_magic("reload_ext", "notebook_tokens")  # a fresh context for the user's credentials
     shown = dbtoken(ip, "scan --workspace -o found")
     [row] = ip.user_ns["found"]
-    assert row["location"].startswith("workspace:/Users/user@example.com/leaky:")  # line in the JUPYTER export
+    # the line is the line in the JUPYTER export
+    assert row["location"].startswith("workspace:/Users/user@example.com/leaky:")
     assert row["part"] == "cell 2, outputs"
     assert (row["status"], row["token_id"]) == ("live", leaked_id)
     assert leaked not in shown
@@ -235,3 +238,34 @@ def test_unknown_identity_stays_unknown_until_verify_uses_it_against_the_workspa
     assert all(f"against {emulator.url}" in f.note or emulator.url in f.note for f in verified)
     assert [r.path for r in workspace.requests] == ["/api/2.0/preview/scim/v2/Me"] * 2
     assert foreign_server.requests == []
+
+
+def test_a_headless_notebook_run_of_the_scan_leaves_no_value_in_the_saved_notebook_or_history(
+    tmp_path: Path,
+) -> None:
+    """nbclient runs `%dbtoken scan` (report, -o rows, --revoke --yes, --redact-files --yes) over files
+    holding leaked tokens; the executed .ipynb and history.sqlite are then scanned for every value."""
+    import nbformat
+    from notebook_runner import KERNELSPEC, code_cell, run_notebook
+
+    workspace = FakeWorkspace(seed="demo")
+    live, _ = workspace.issue_token(workspace.user_user_name, comment="leaked")
+    dead = "dapi" + secrets.token_hex(16)
+    work = tmp_path / "run" / "work"
+    work.mkdir(parents=True)
+    (work / "leak.py").write_text(f"token = '{live}'\nother = '{dead}'\n")
+    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": KERNELSPEC})
+    notebook.cells = [code_cell(s) for s in (
+        "%load_ext notebook_tokens",
+        "%dbtoken scan . -o hits",
+        "import json; print(json.dumps(hits))",
+        "hits",
+        "%dbtoken scan . --revoke --yes",
+        "%dbtoken scan . --redact-files --yes",
+    )]
+    run = run_notebook(notebook, tmp_path / "run", workspace=workspace)
+    outputs = json.dumps([cell.get("outputs") for cell in run.notebook.cells])
+    assert "1 live" in outputs and "1 of 1 revoked" in outputs and "redacted: " in outputs
+    assert not workspace.is_token_active(live)
+    run.extra_secrets.extend([live, dead])
+    assert run.history_files and run.leaks() == []
