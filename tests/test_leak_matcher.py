@@ -96,3 +96,25 @@ def test_redacting_a_notebook_keeps_every_other_byte_and_valid_json(tmp_path: Pa
     assert hits[1].form == "base64" and encoded in b64.encode()
     assert after == original.replace(value.encode(), REDACTED.encode()).replace(encoded, REDACTED.encode())
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("prefix", ["", "t", "to", "token:", "user@example.com:"])
+def test_base64_of_any_pat_is_found_at_every_alignment_and_in_both_alphabets(prefix: str) -> None:
+    """No known token needed: the anchors of `dapi` in base64 find an unseen PAT inside a Basic header."""
+    value = pat() + "-1"
+    for encode in (base64.b64encode, base64.urlsafe_b64encode):
+        blob = encode(f"{prefix}{value}".encode())
+        data = b'{"Authorization": "Basic ' + blob + b'"}'
+        [hit] = scan_bytes(data, Matcher())
+        assert (hit.form, hit.token.reveal()) == ("base64", value)
+        assert data[hit.start:hit.end] in blob
+
+
+@pytest.mark.parametrize("chunk", [100, 257])
+def test_base64_across_a_chunk_boundary_is_found_once(chunk: int) -> None:
+    value = pat()
+    blob = base64.b64encode(f"token:{value}".encode())
+    for offset in range(chunk - 70, chunk + 3):
+        data = b"=" * offset + blob + b"\n"
+        hits = list(scan_stream(io.BytesIO(data).read, Matcher(), chunk=chunk))
+        assert [h.token.reveal() for h in hits] == [value], offset

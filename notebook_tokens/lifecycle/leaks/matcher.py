@@ -1,7 +1,9 @@
 """The search: the PAT shape and every form of every known token, over bytes, in bounded memory.
 
-A chunk is searched with `bytes.find` for each needle (`dapi`, then the literal forms), which runs at several
-GB/s, and a compiled regex only where `dapi` was found. Chunks overlap by the longest needle less one byte,
+A chunk is searched with `bytes.find` for each needle (`dapi`, the base64 anchors of encoded.py, and the
+forms of known tokens that are not PATs), which runs at memory speed, and with the compiled regex only
+where a needle was found. A known PAT needs no needle of its own: the PAT shape finds it raw (its URL
+encoding is the same), the anchors find it in base64. Chunks overlap by the longest match less one byte,
 so a value across a chunk boundary is found once.
 """
 
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from notebook_tokens.core.redact import PAT_PATTERN, Token, token_forms
+from notebook_tokens.lifecycle.leaks.encoded import ANCHORS, WINDOW, decode_around
 
 __all__ = ["CHUNK", "Matcher", "RawHit", "line_numbers", "scan_bytes", "scan_stream"]
 
@@ -36,26 +39,37 @@ class RawHit:
 class Matcher:
     """What to look for. Holds the encoded forms of secrets, so its repr says only how many."""
 
-    def __init__(self, known: Iterable[Token] = ()) -> None:
+    def __init__(self, known: Iterable[Token] = (), *, base64: bool = True) -> None:
         needles: dict[bytes, tuple[str, Token]] = {}
         for token in known:
             value = token.reveal()
+            if base64 and _PAT.fullmatch(value.encode()):
+                continue  # found raw by the PAT shape, in base64 by the anchors
             for form in token_forms(token):
                 raw = form.encode()
                 if _PAT.fullmatch(raw) or raw in needles:
-                    continue  # the PAT search finds a PAT in its raw form
+                    continue
                 kind = "value" if form == value else "URL-encoded" if form == quote(value, safe="") else (
                     "base64")
                 needles[raw] = (kind, token)
         self._needles = sorted(needles.items(), key=lambda item: -len(item[0]))
-        self.longest = max([_PAT_LONGEST, *(len(needle) for needle in needles)])
+        self._anchors = ANCHORS if base64 else ()
+        self.longest = max([_PAT_LONGEST, WINDOW + 4 if base64 else 0, *(len(n) for n in needles)])
 
     def __repr__(self) -> str:
-        return f"Matcher({len(self._needles)} encoded forms of known tokens + the PAT pattern)"
+        shapes = "the PAT shape, raw and in base64" if self._anchors else "the PAT shape"
+        return f"Matcher({shapes}, and {len(self._needles)} forms of known tokens that are not PATs)"
 
     def find(self, buf: bytes, limit: int) -> list[RawHit]:
         """Hits in `buf` that start before `limit`, longest first where two overlap, in order."""
         found = self._pats(buf, limit)
+        for anchor in self._anchors:
+            at = buf.find(anchor, 0, limit + len(anchor) - 1)
+            while at != -1:
+                decoded = decode_around(buf, at)
+                if decoded is not None:
+                    found.append(RawHit(decoded[0], decoded[1], "base64", Token(decoded[2])))
+                at = buf.find(anchor, at + 1, limit + len(anchor) - 1)
         for needle, (kind, token) in self._needles:
             at = buf.find(needle)
             while at != -1 and at < limit:
@@ -68,14 +82,20 @@ class Matcher:
     @staticmethod
     def _pats(buf: bytes, limit: int) -> list[RawHit]:
         found: list[RawHit] = []
-        at = buf.find(_PREFIX)
-        while at != -1 and at < limit:
+        end = limit + len(_PREFIX) - 1
+        at, misses = buf.find(_PREFIX, 0, end), 0
+        while at != -1:
             match = _PAT.match(buf, at)
-            if match is None:
-                at = buf.find(_PREFIX, at + 1)
+            if match is not None:
+                found.append(RawHit(at, match.end(), "PAT", Token(match.group().decode())))
+                at = buf.find(_PREFIX, match.end(), end)
                 continue
-            found.append(RawHit(at, match.end(), "PAT", Token(match.group().decode())))
-            at = buf.find(_PREFIX, match.end())
+            misses += 1
+            if misses > 32:  # "dapi" is common here: let the regex's own C loop walk the rest
+                found.extend(RawHit(m.start(), m.end(), "PAT", Token(m.group().decode()))
+                             for m in _PAT.finditer(buf, at + 1) if m.start() < limit)
+                break
+            at = buf.find(_PREFIX, at + 1, end)
         return found
 
 
