@@ -23,7 +23,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny counts: checks the harness, not the speed")
     parser.add_argument(
-        "--only", default="1,2,3,4,5,6", help="comma-separated section numbers (default: all)"
+        "--only", default="1,2,3,4,5,6,7", help="comma-separated section numbers (default: all)"
     )
     parser.add_argument("--out", type=Path, help=f"where to write the table (default: {RESULTS})")
     return parser.parse_args(argv)
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     info = report.machine()  # before the emulator pins this process to fewer CPUs
     sections = _own_sections(only, counts, info)
-    for number, name in zip("456", external.SCRIPTS, strict=True):
+    for number, name in zip("4567", external.SCRIPTS, strict=True):
         if number in only:
             print(f"running {external.SCRIPTS[name]} ...", file=sys.stderr, flush=True)
             sections.append(external.run(name, args.quick, timeout=120 if args.quick else 180))

@@ -1,6 +1,6 @@
 """PATs inside base64: `Authorization: Basic base64("token:" + PAT)` in a saved output, a .netrc turned
 into a header, a JSON body sent base64-encoded. Every PAT starts with `dapi`, so its base64 at each of the 3
-byte alignments contains a fixed anchor (`ZGFwa`, `RhcG`, `kYXBp`); around an anchor the base64 run is
+byte alignments contains a fixed anchor (`ZGFw`, `RhcG`, `kYXB`); around an anchor the base64 run is
 decoded at the 4 possible group boundaries and searched for the PAT shape. Three `bytes.find` passes
 cover the base64 of every PAT, known to this kernel or not, in the standard and URL-safe alphabets.
 """
@@ -29,8 +29,10 @@ def _anchors() -> tuple[bytes, ...]:
     found = []
     for offset in range(3):
         encoded = base64.b64encode(b"\0" * offset + b"dapi" + b"\0\0")
-        first, last = value_chars(offset, 4)
-        found.append(encoded[first:last])
+        first, _ = value_chars(offset, 4)
+        # 4 characters are enough to be rare in base64 (1 in 16.7M positions) and in text; ending on an
+        # uppercase letter makes `bytes.find` skip faster (it tests the needle's last byte first)
+        found.append(encoded[first:first + 4])
     return tuple(found)
 
 
