@@ -269,3 +269,19 @@ def test_a_headless_notebook_run_of_the_scan_leaves_no_value_in_the_saved_notebo
     assert not workspace.is_token_active(live)
     run.extra_secrets.extend([live, dead])
     assert run.history_files and run.leaks() == []
+
+
+def test_a_leaked_token_in_use_from_a_writable_store_is_rotated_and_the_notebook_keeps_working(
+    ip: InteractiveShell, tmp_path: Path, workspace: FakeWorkspace
+) -> None:
+    netrc = tmp_path / "netrc"
+    dbtoken(ip, f"netrc {netrc}")
+    dbtoken(ip, f"use netrc:{netrc}")
+    leak = tmp_path / "leak"
+    leak.mkdir()
+    (leak / "notes.md").write_text(f"curl -H 'Authorization: Bearer {workspace.admin_token}'\n")
+    shown = dbtoken(ip, f"scan {leak} --revoke --yes")
+    assert "Rotated: dapi…" in shown and "is revoked" in shown
+    assert not workspace.is_token_active(workspace.admin_token)
+    assert "admin@example.com on" in dbtoken(ip, "whoami")  # through the new token, from the netrc file
+    assert workspace.admin_token not in shown
