@@ -285,3 +285,19 @@ def test_a_leaked_token_in_use_from_a_writable_store_is_rotated_and_the_notebook
     assert not workspace.is_token_active(workspace.admin_token)
     assert "admin@example.com on" in dbtoken(ip, "whoami")  # through the new token, from the netrc file
     assert workspace.admin_token not in shown
+
+
+def test_without_credentials_a_local_scan_still_reports_hits_as_unknown(
+    shell: InteractiveShell, tmp_path: Path
+) -> None:
+    """No DATABRICKS_HOST / token anywhere (the isolated HOME has none): the files are still scanned."""
+    (tmp_path / "leak.txt").write_text(f"dapi{secrets.token_hex(16)}\n")
+    shell.run_line_magic("load_ext", "notebook_tokens")
+    try:
+        shown = dbtoken(shell, f"scan {tmp_path} -o found")
+        assert [row["status"] for row in shell.user_ns["found"]] == ["unknown"]
+        assert "no workspace credentials" in shown
+        with pytest.raises(UsageError):
+            shell.run_line_magic("dbtoken", f"scan {tmp_path} --revoke --yes")
+    finally:
+        shell.run_line_magic("unload_ext", "notebook_tokens")
