@@ -63,12 +63,14 @@ def scan_command(context: NotebookContext, args: argparse.Namespace, *, confirm:
                  namespace: MutableMapping[str, Any]) -> None:
     request = _request(args)
     manager = _manager(context, needed=request.workspace_folder is not None or args.revoke or args.verify)
-    identity = token_inventory(manager) if manager is not None else Identity({}, "?", False, False,
-                                                                               _NO_CREDENTIALS)
-    if request.workspace_folder == "":
-        request = ScanRequest(request.paths, request.git, home_folder(identity.user))
+    if request.workspace_folder == "" and manager is not None:
+        user = str(manager.me().get("userName") or "")
+        request = ScanRequest(request.paths, request.git, home_folder(user))
     matcher = Matcher(known_tokens())
     result = run_scan(request, (), manager.session if manager else None, matcher=matcher)
+    # the token list is read only when there is something to match (and never with a leaked token)
+    no_match = Identity({}, "?", False, False, _NO_CREDENTIALS)
+    identity = token_inventory(manager) if manager is not None and result.hits else no_match
     findings = classify(result.hits, identity)
     if args.verify and manager is not None:
         findings = verify_hits(manager, findings)
