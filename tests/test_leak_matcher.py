@@ -118,3 +118,20 @@ def test_base64_across_a_chunk_boundary_is_found_once(chunk: int) -> None:
         data = b"=" * offset + blob + b"\n"
         hits = list(scan_stream(io.BytesIO(data).read, Matcher(), chunk=chunk))
         assert [h.token.reveal() for h in hits] == [value], offset
+
+
+def test_worker_processes_find_the_same_hits_as_one_process(tmp_path: Path) -> None:
+    """A large tree goes to worker processes (here forced with threshold=0), which answer only paths."""
+    from notebook_tokens.lifecycle.leaks.parallel import scan_tree
+
+    for number in range(30):
+        body = f"x = {number}\n" * 50 + (f"t = '{pat()}'\n" if number % 7 == 0 else "")
+        (tmp_path / f"f{number}.py").write_text(body)
+    (tmp_path / "b.txt").write_bytes(b"Basic " + base64.b64encode(f"token:{pat()}".encode()))
+    alone = sorted((h.where, h.line, h.token.reveal()) for h in scan_paths([tmp_path], Matcher(), Tally()))
+    tally = Tally()
+    parallel = scan_tree(tmp_path, Matcher(), tally, workers=2, threshold=0)
+    assert parallel is not None
+    assert sorted((h.where, h.line, h.token.reveal()) for h in parallel) == alone and len(alone) == 6
+    assert tally.files == 31
+    assert scan_tree(tmp_path, Matcher([Token("an-oauth-token-" + pat())]), Tally(), workers=2) is None

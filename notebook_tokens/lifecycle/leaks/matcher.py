@@ -54,7 +54,13 @@ class Matcher:
                 needles[raw] = (kind, token)
         self._needles = sorted(needles.items(), key=lambda item: -len(item[0]))
         self._anchors = ANCHORS if base64 else ()
+        self.base64 = base64
         self.longest = max([_PAT_LONGEST, WINDOW + 4 if base64 else 0, *(len(n) for n in needles)])
+
+    @property
+    def has_secret_needles(self) -> bool:
+        """Whether this matcher holds forms of known tokens (which must not leave the process)."""
+        return bool(self._needles)
 
     def __repr__(self) -> str:
         shapes = "the PAT shape, raw and in base64" if self._anchors else "the PAT shape"

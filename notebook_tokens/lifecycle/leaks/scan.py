@@ -12,6 +12,7 @@ from notebook_tokens.lifecycle.leaks.files import Tally, scan_paths
 from notebook_tokens.lifecycle.leaks.history import git_root, scan_history
 from notebook_tokens.lifecycle.leaks.hits import Hit
 from notebook_tokens.lifecycle.leaks.matcher import Matcher
+from notebook_tokens.lifecycle.leaks.parallel import scan_tree
 from notebook_tokens.lifecycle.leaks.remote import scan_workspace
 
 if TYPE_CHECKING:
@@ -39,7 +40,12 @@ def run_scan(request: ScanRequest, known: Iterable[Token], session: WorkspaceSes
     """Every hit of `known` tokens (and of the PAT shape) in what `request` names, in a stable order."""
     matcher = matcher or Matcher(known)
     result = ScanResult()
-    result.hits.extend(scan_paths(list(request.paths), matcher, result.tally))
+    if len(request.paths) == 1 and request.paths[0].is_dir():  # the common case: one folder, maybe large
+        parallel = scan_tree(request.paths[0], matcher, result.tally)
+        result.hits.extend(parallel if parallel is not None else scan_paths(list(request.paths), matcher,
+                                                                            result.tally))
+    else:
+        result.hits.extend(scan_paths(list(request.paths), matcher, result.tally))
     if request.git:
         repositories: dict[Path, None] = {}
         for path in request.paths:
