@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     info = report.machine()  # before the emulator pins this process to fewer CPUs
     sections = _own_sections(only, counts, info)
-    for number, name in zip("456", external.SCRIPTS, strict=True):
+    for number, name in zip("4567", external.SCRIPTS, strict=True):
         if number in only:
             print(f"running {external.SCRIPTS[name]} ...", file=sys.stderr, flush=True)
             sections.append(external.run(name, args.quick, timeout=120 if args.quick else 180))

@@ -24,6 +24,7 @@ __all__ = [
     "mask",
     "redact",
     "redact_data",
+    "token_forms",
 ]
 
 REDACTED = "[REDACTED]"
@@ -212,3 +213,9 @@ def redact_data(data: Any, known: Iterable[Token] | None = None) -> Any:
     if isinstance(data, tuple):
         return tuple(redact_data(v, known) for v in data)
     return data
+
+
+def token_forms(token: Token) -> list[str]:
+    """Every form `redact` finds a token's value in (raw, URL-encoded, base64, inside any base64 blob): what
+    a leak scan looks for. Secret material: keep the list inside the object that searches with it."""
+    return [form for form in _forms(token.reveal()) if len(form) >= _MIN_REDACT_LENGTH]

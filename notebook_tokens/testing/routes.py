@@ -17,6 +17,7 @@ from notebook_tokens.testing import (
     tokens_api,
 )
 from notebook_tokens.testing.calls import WORKSPACE_ID
+from notebook_tokens.testing.workspace_api import ROUTES as WORKSPACE_ROUTES
 
 if TYPE_CHECKING:
     from notebook_tokens.testing.calls import Call, Handler
@@ -31,6 +32,7 @@ _EXACT: dict[tuple[str, str], Handler] = {
     **scim_api.ROUTES,
     **scim_principals_api.ROUTES,
     **conf_api.ROUTES,  # every documented workspace-conf key, the token settings' rules included
+    **WORKSPACE_ROUTES,
 }
 # (method, prefix) -> handler taking the rest of the path as params["id"]
 _PREFIXED: dict[tuple[str, str], Handler] = {

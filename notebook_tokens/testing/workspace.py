@@ -64,6 +64,7 @@ class FakeWorkspace:
         self.conf: dict[str, str] = default_conf()
         self.oauth = OAuthState()  # OAuth access/refresh tokens, codes, service principal secrets
         self.oauth_ttl = 3600  # seconds an OAuth access token lasts (the platform: 1 h; --oauth-ttl)
+        self.workspace_objects: dict[str, Any] = {}  # path -> workspace_api.WorkspaceObject
         self.token_quota = 600
         self.service_principals: dict[str, dict[str, Any]] = {}  # application_id -> SCIM ServicePrincipal
         self.token_grants: dict[tuple[str, str], str] | None = None  # token CAN_USE grants; None: the default

@@ -1,4 +1,4 @@
-"""`%dbtoken`: token status, list, generate, revoke, rotate, use, whoami, netrc, redact, panel.
+"""`%dbtoken`: token status, list, generate, revoke, rotate, use, whoami, netrc, redact, panel, scan.
 
 Thin: parse the line (refusing anything shaped like a token), call `TokenManager`, render with tokenviews.
 Errors become `UsageError` here and only here. See `%dbtoken?` / `%dbtoken --help`.
@@ -23,6 +23,7 @@ from notebook_tokens.lifecycle.admin import admin_list, set_workspace_conf
 from notebook_tokens.lifecycle.conf import workspace_conf
 from notebook_tokens.lifecycle.rotation import rotate
 from notebook_tokens.notebook import cardviews, tokenviews
+from notebook_tokens.notebook.tokens.scan_args import add_scan_parser
 
 if TYPE_CHECKING:
     from notebook_tokens.notebook.context import NotebookContext
@@ -125,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     conf.add_argument("--max-days", type=int, metavar="N", help="maximum lifetime of new tokens, 0 = none")
     sub.add_parser("panel", help="the interactive token panel (ipywidgets)")
     _add_oauth_parsers(sub)
+    add_scan_parser(sub)
     return parser
 
 
@@ -208,6 +210,8 @@ class DbTokenMagics(Magics):
                       %dbtoken logout
         sp        service principals and their OAuth secrets (admins); a secret goes straight into a store
                       %dbtoken sp secret create 6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f --store secret:ops/sp
+        scan      find leaked tokens in files, git history or workspace notebooks, and tell live from dead
+                      %dbtoken scan ~/projects --git --revoke
 
         Stores (SPEC): secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH]; use also takes env, profile:NAME,
         and m2m:CLIENT_ID@SPEC (a service principal's OAuth secret kept in SPEC).
@@ -343,6 +347,12 @@ class DbTokenMagics(Magics):
 
         panel.show(self.context)
 
+    def _cmd_scan(self, args: argparse.Namespace) -> None:
+        from notebook_tokens.notebook.tokens.scan_command import scan_command
+
+        namespace = self.shell.user_ns if self.shell is not None else {}
+        scan_command(self.context, args, confirm=self._confirm, show=_show, namespace=namespace)
+
     # -- helpers ---------------------------------------------------------------------------------
     def _store(self, spec: str, *, check: bool = False) -> Any:
         """The store a spec names. Only a secret scope written outside a notebook needs the workspace
@@ -363,6 +373,6 @@ class DbTokenMagics(Magics):
         try:
             answer = self.ask(f"{question} [y/N] ")
         except (StdinNotImplementedError, EOFError, OSError) as error:
-            raise InputError("this kernel cannot ask for confirmation: pass --yes to revoke") from error
+            raise InputError("this kernel cannot ask for confirmation: pass --yes") from error
         return answer.strip().lower() in {"y", "yes"}
 

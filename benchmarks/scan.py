@@ -1,0 +1,161 @@
+"""The leak scan (`%dbtoken scan PATH`'s scanner) against `grep -rE` with the same pattern, and a plain read.
+
+    python -m benchmarks.scan [--mib 256 | --gib] [--runs 5] [--known 2]
+
+Generates a tree of mixed files under benchmarks/.work/scan-<MiB>/ once (kept for the next run): Python,
+Markdown and text files, notebooks with base64 image outputs, JSON and extensionless files, 1 KiB to
+2 MiB each, with a PAT planted in one file in 25. Then, warm page cache, in interleaved rounds:
+  - read: every file read in 1 MiB chunks and thrown away (what the disk, here the page cache, gives);
+  - scan: `run_scan` over the tree as `%dbtoken scan` runs it: the PAT pattern (the gitleaks rule
+    dapi[a-f0-9]{32}(?:-\\d)?) raw and in base64, and `--known` known PATs (free: the same passes find them);
+  - scan, PAT pattern only: the same scanner with exactly grep's pattern, the like-for-like comparison;
+  - grep: `LC_ALL=C grep -rEo 'dapi[a-f0-9]{32}(-[0-9])?' TREE` (the C locale is grep's fastest).
+Targets: the scan with grep's pattern at least as fast as grep, and at least half the read speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks import Section, interleaved, median, ratios
+
+WORK = Path(__file__).resolve().parent / ".work"
+_PATTERN = "dapi[a-f0-9]{32}(-[0-9])?"
+_WORDS = ["def", "data", "dapper", "import", "return", "self", "value", "token", "table", "select", "from",
+          "where", "dashboard", "daily", "cluster", "notebook", "spark", "df", "=", "(", ")", ":", ",", ".",
+          "the", "of", "and", "to", "in", "is", "for", "with", "dap", "Spark", "DataFrame", "API"]
+
+
+def _text(rng: random.Random, size: int) -> bytes:
+    lines, total = [], 0
+    while total < size:
+        line = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(3, 14))) + "\n"
+        lines.append(line)
+        total += len(line)
+    return "".join(lines).encode()[:size]
+
+
+def _notebook(rng: random.Random, size: int) -> bytes:
+    image = base64.b64encode(rng.randbytes(size * 3 // 4)).decode()
+    source = _text(rng, 2048).decode()
+    body = ('{"cells": [{"cell_type": "code", "source": %r, "outputs": [{"output_type": "display_data", '
+            '"data": {"image/png": "%s"}}]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    return (body % (source, image)).replace("'", '"').encode()[:size]
+
+
+def build_tree(mib: int) -> Path:
+    """The tree for `mib` MiB (made once, deterministic): returns its root."""
+    root = WORK / f"scan-{mib}"
+    done = root / ".complete"
+    if done.exists():
+        return root
+    rng = random.Random(mib)  # noqa: S311 - reproducible filler, not a secret
+    pool = _text(rng, 8 << 20)
+    target, written, number = mib << 20, 0, 0
+    kinds = (".py", ".md", ".txt", ".ipynb", ".json", "")
+    plant_every = 25  # a leak is rare: one file in 25 holds a PAT
+    while written < target:
+        size = min(target - written, int(rng.lognormvariate(11.5, 1.2)) + 1024, 2 << 20)
+        kind = kinds[number % len(kinds)]
+        folder = root / f"d{number % 17}" / f"e{number % 5}"
+        folder.mkdir(parents=True, exist_ok=True)
+        if kind == ".ipynb":
+            data = _notebook(rng, size)
+        else:
+            start = rng.randrange(0, len(pool) - size) if size < len(pool) else 0
+            data = pool[start:start + size]
+        if number % plant_every == 0:
+            at = len(data) // 2
+            data = data[:at] + b" dapi" + rng.randbytes(16).hex().encode() + b" " + data[at:]
+        (folder / f"f{number}{kind}").write_bytes(data)
+        written += len(data)
+        number += 1
+    done.write_text("")
+    return root
+
+
+def _read_all(root: Path) -> None:
+    for folder, _, names in os.walk(root):
+        for name in names:
+            with open(os.path.join(folder, name), "rb", buffering=0) as stream:
+                while stream.read(1 << 20):
+                    pass
+
+
+def _grep(root: Path) -> int:
+    env = {**os.environ, "LC_ALL": "C"}
+    done = subprocess.run(["grep", "-rEo", _PATTERN, str(root)], capture_output=True, env=env, check=False)
+    return len(done.stdout.splitlines())
+
+
+def _scanner(root: Path, known: int, *, base64: bool = True) -> tuple[Callable[[], int], int]:
+    from notebook_tokens.core.redact import Token
+    from notebook_tokens.lifecycle.leaks.matcher import Matcher
+    from notebook_tokens.lifecycle.leaks.scan import ScanRequest, run_scan
+
+    tokens = [Token("dapi" + os.urandom(16).hex()) for _ in range(known)]
+    matcher = Matcher(tokens, base64=base64)
+    request = ScanRequest((root,))
+
+    def scan() -> int:
+        return len(run_scan(request, (), matcher=matcher).hits)
+
+    return scan, scan()
+
+
+def run(quick: bool = False, mib: int | None = None, runs: int | None = None, known: int = 2) -> Section:
+    mib = mib or (16 if quick else 256)
+    runs = runs or (2 if quick else 5)
+    section = Section(f"Leak scan of a {mib} MiB tree against grep -rE")
+    started = time.perf_counter()
+    root = build_tree(mib)
+    built = time.perf_counter() - started
+    scan, hits = _scanner(root, known)
+    plain, plain_hits = _scanner(root, 0, base64=False)
+    grep_hits = _grep(root)
+    _read_all(root)  # warm the page cache for all alike
+    calls = {"read": lambda: _read_all(root), "scan": scan, "scan, PAT pattern only": plain,
+             "grep": lambda: _grep(root)}
+    samples = interleaved(calls, runs=runs, rounds=1)
+    size = sum(f.stat().st_size for f in root.rglob("*") if f.is_file()) / 1e6
+    for name in calls:
+        section.add(f"{name}: MB/s", size / median(samples[name]), "MB/s", runs)
+    like_for_like = ratios(samples, "grep", "scan, PAT pattern only")
+    section.add("scan (PAT pattern only) speed / grep speed", like_for_like, "x", runs, "per-run ratio")
+    section.add("scan (as %dbtoken scan) speed / grep speed", ratios(samples, "grep", "scan"), "x", runs)
+    share = ratios(samples, "read", "scan")
+    section.add("scan (as %dbtoken scan) speed / read speed", share, "x", runs)
+    section.add("hits found", float(hits), "count", note=f"PAT only: {plain_hits}; grep -o: {grep_hits} "
+                f"lines; tree {size:.0f} MB, built in {built:.0f} s (kept under benchmarks/.work/)")
+    section.check("scan with grep's pattern at least as fast as grep -rE", like_for_like, 1.0, "x",
+                  at_least=True)
+    section.check("scan at least half the read speed", share, 0.5, "x", at_least=True)
+    return section
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.scan", description=__doc__)
+    parser.add_argument("--mib", type=int, default=256, help="tree size in MiB (default 256)")
+    parser.add_argument("--gib", action="store_true", help="a 1 GiB tree")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--known", type=int, default=2, help="known tokens besides the PAT pattern")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    section = run(args.quick, 1024 if args.gib else args.mib, args.runs, args.known)
+    for row in section.rows:
+        print(f"{row.name:44} {row.value or 0:10.2f} {row.unit:6} {row.note}")
+    for check in section.checks:
+        print(f"{'OK ' if check.holds else 'MISS'} {check.target}: {check.measured}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
