@@ -1,7 +1,8 @@
 """Shared test isolation: every test gets its own HOME and no Databricks settings from the machine.
 
-Also opt-in fixtures used by several test files: `memory_keyring` (an in-memory keyring backend) and
-`loopback_only` (fails a test that resolves a non-loopback host name).
+Also opt-in fixtures used by several test files: `memory_keyring` (an in-memory keyring backend),
+`loopback_only` (fails a test that resolves a non-loopback host name), `shell` (the process's IPython
+InteractiveShell, history in memory) and `ip` (that shell with the extension loaded over `db_env`).
 
 The emulator fixtures (`workspace`, `emulator`, `foreign_server`) come from the pytest plugin
 `notebook_tokens.testing.fixtures`, registered through the pytest11 entry point.
@@ -16,7 +17,9 @@ from typing import Any
 
 import keyring
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
 from tokensupport import MemoryKeyring
+from traitlets.config import Config
 
 _CLEARED = ("NETRC", "PYTHON_KEYRING_BACKEND", "DATABRICKS_RUNTIME_VERSION")
 
@@ -67,3 +70,27 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket, "getaddrinfo", guarded)
     yield
     assert attempts == [], f"tried to contact {attempts}"
+
+
+@pytest.fixture(scope="module")
+def shell() -> Iterator[InteractiveShell]:
+    """The process's InteractiveShell (created here with in-memory history when none exists yet; a
+    singleton, so test modules share it)."""
+    created = not InteractiveShell.initialized()
+    if created:
+        config = Config()
+        config.HistoryManager.hist_file = ":memory:"
+        yield InteractiveShell.instance(config=config)
+        InteractiveShell.clear_instance()
+    else:
+        yield InteractiveShell.instance()
+
+
+@pytest.fixture
+def ip(shell: InteractiveShell, db_env: Any) -> Iterator[InteractiveShell]:
+    """`%load_ext notebook_tokens` done, the emulator's request log empty; credentials from DATABRICKS_HOST /
+    DATABRICKS_TOKEN (admin)."""
+    shell.run_line_magic("load_ext", "notebook_tokens")
+    db_env.workspace.clear_requests()
+    yield shell
+    shell.run_line_magic("unload_ext", "notebook_tokens")

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
-from traitlets.config import Config
 
 import notebook_tokens
 from notebook_tokens.core.errors import NotebookTokensError
@@ -26,28 +25,6 @@ from notebook_tokens.credentials.stores.netrcfile import MAX_NETRC_BYTES
 
 FILE_PAT = "dapi" + "5e" * 16  # a token written into the input (netrc files, cell text)
 JSON_ERROR = "not valid JSON"
-
-
-@pytest.fixture(scope="module")
-def shell() -> Iterator[InteractiveShell]:
-    """The process's InteractiveShell (created here with in-memory history when none exists yet)."""
-    created = not InteractiveShell.initialized()
-    if created:
-        config = Config()
-        config.HistoryManager.hist_file = ":memory:"
-        yield InteractiveShell.instance(config=config)
-        InteractiveShell.clear_instance()
-    else:
-        yield InteractiveShell.instance()
-
-
-@pytest.fixture
-def ip(shell: InteractiveShell, db_env: Any) -> Iterator[InteractiveShell]:
-    """`%load_ext notebook_tokens` done; credentials from DATABRICKS_HOST / DATABRICKS_TOKEN (admin)."""
-    shell.run_line_magic("load_ext", "notebook_tokens")
-    db_env.workspace.clear_requests()
-    yield shell
-    shell.run_line_magic("unload_ext", "notebook_tokens")
 
 
 def assert_refused(run: Callable[[], Any], pattern: str, emulator: Any) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,28 +15,12 @@ from IPython.core.completer import provisionalcompleter
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
-from traitlets.config import Config
 
 from notebook_tokens.notebook.rest import complete
 from notebook_tokens.notebook.rest.render import RestResult
 
 pytestmark = pytest.mark.usefixtures("api_cache")
 REPO = Path(__file__).parents[1]
-
-
-@pytest.fixture(scope="module")
-def shell() -> InteractiveShell:
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    return InteractiveShell.instance(config=config)
-
-
-@pytest.fixture
-def ip(shell: InteractiveShell, db_env: Any) -> Iterator[InteractiveShell]:
-    shell.run_line_magic("load_ext", "notebook_tokens")
-    db_env.workspace.clear_requests()
-    yield shell
-    shell.run_line_magic("unload_ext", "notebook_tokens")
 
 
 def run(ip: InteractiveShell, cell: str) -> tuple[Any, list[Any]]:

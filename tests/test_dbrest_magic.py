@@ -5,34 +5,15 @@ The shell's failed cells raise (like jupysql's InteractiveShell); its history is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
-from traitlets.config import Config
 
 from notebook_tokens.core.errors import ApiError
 from notebook_tokens.notebook.rest.render import RestResult
-
-
-@pytest.fixture(scope="module")
-def shell() -> InteractiveShell:
-    """The process's InteractiveShell (a singleton other test modules may share), history in memory."""
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    return InteractiveShell.instance(config=config)
-
-
-@pytest.fixture
-def ip(shell: InteractiveShell, db_env: Any) -> Iterator[InteractiveShell]:
-    """The shell with `%load_ext notebook_tokens` done, credentials from DATABRICKS_HOST/TOKEN."""
-    shell.run_line_magic("load_ext", "notebook_tokens")
-    db_env.workspace.clear_requests()
-    yield shell
-    shell.run_line_magic("unload_ext", "notebook_tokens")
 
 
 def run(ip: InteractiveShell, cell: str) -> tuple[Any, list[Any]]:

@@ -15,28 +15,8 @@ import pytest
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
-from traitlets.config import Config
 
 from notebook_tokens.notebook.tokens.magic import DbTokenMagics, build_parser
-
-
-@pytest.fixture(scope="module")
-def shell() -> Iterator[InteractiveShell]:
-    created = not InteractiveShell.initialized()
-    if created:
-        config = Config()
-        config.HistoryManager.hist_file = ":memory:"
-        yield InteractiveShell.instance(config=config)
-        InteractiveShell.clear_instance()
-    else:
-        yield InteractiveShell.instance()
-
-
-@pytest.fixture
-def ip(shell: InteractiveShell, db_env: Any) -> Iterator[InteractiveShell]:
-    shell.run_line_magic("load_ext", "notebook_tokens")
-    yield shell
-    shell.run_line_magic("unload_ext", "notebook_tokens")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,31 +9,9 @@ import pytest
 from IPython.core.error import StdinNotImplementedError, UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
-from traitlets.config import Config
 
 from notebook_tokens.core.redact import Token
 from notebook_tokens.notebook.tokens.magic import DbTokenMagics, looks_like_token
-
-
-@pytest.fixture(scope="module")
-def shell() -> Iterator[InteractiveShell]:
-    """The process's InteractiveShell (created here with in-memory history when none exists yet)."""
-    created = not InteractiveShell.initialized()
-    if created:
-        config = Config()
-        config.HistoryManager.hist_file = ":memory:"
-        yield InteractiveShell.instance(config=config)
-        InteractiveShell.clear_instance()
-    else:
-        yield InteractiveShell.instance()
-
-
-@pytest.fixture
-def ip(shell: InteractiveShell, db_env: Any) -> Iterator[InteractiveShell]:
-    """`%load_ext notebook_tokens` done; credentials from DATABRICKS_HOST / DATABRICKS_TOKEN (admin)."""
-    shell.run_line_magic("load_ext", "notebook_tokens")
-    yield shell
-    shell.run_line_magic("unload_ext", "notebook_tokens")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import json
 import logging
 import secrets
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,33 +18,12 @@ from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 from tokensupport import session_for
-from traitlets.config import Config as TraitletsConfig
 
 from notebook_tokens.core.redact import Token
 from notebook_tokens.lifecycle.leaks.hits import Hit
 from notebook_tokens.lifecycle.leaks.status import Identity, classify, verify_hits
 from notebook_tokens.lifecycle.tokens import TokenManager
 from notebook_tokens.testing import FakeWorkspace
-
-
-@pytest.fixture(scope="module")
-def shell() -> Iterator[InteractiveShell]:
-    created = not InteractiveShell.initialized()
-    if created:
-        config = TraitletsConfig()
-        config.HistoryManager.hist_file = ":memory:"
-        yield InteractiveShell.instance(config=config)
-        InteractiveShell.clear_instance()
-    else:
-        yield InteractiveShell.instance()
-
-
-@pytest.fixture
-def ip(shell: InteractiveShell, db_env: Any) -> Iterator[InteractiveShell]:
-    """The extension loaded; credentials from DATABRICKS_HOST / DATABRICKS_TOKEN (the admin)."""
-    shell.run_line_magic("load_ext", "notebook_tokens")
-    yield shell
-    shell.run_line_magic("unload_ext", "notebook_tokens")
 
 
 def dbtoken(ip: InteractiveShell, line: str) -> str:

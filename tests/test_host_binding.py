@@ -27,7 +27,6 @@ from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from standin_dbutils import StandInDbutils
 from tokensupport import MemoryKeyring
-from traitlets.config import Config
 
 from notebook_tokens.core.errors import ApiError, HostBindingError, NotebookTokensError
 from notebook_tokens.core.redact import Token
@@ -383,14 +382,6 @@ def test_a_hand_built_credential_for_another_workspace_is_refused(
 
 
 # -- %dbrest --host ----------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def shell() -> InteractiveShell:
-    """The process's InteractiveShell (a singleton other test modules share), history in memory."""
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    return InteractiveShell.instance(config=config)
-
-
 @PROPERTY
 @given(data=st.data())
 def test_dbrest_host_option_never_sends_a_credential_bound_elsewhere(

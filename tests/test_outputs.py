@@ -12,20 +12,12 @@ from typing import Any
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
-from traitlets.config import Config
 
 from notebook_tokens.core.redact import Token
 from notebook_tokens.notebook import cellform, outputs
 from notebook_tokens.notebook.context import NotebookContext
 
 SECRET = "not-a-pat-but-known-" + "7" * 12  # redacted because a Token() saw it, not by its shape
-
-
-@pytest.fixture(scope="module")
-def shell() -> InteractiveShell:
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    return InteractiveShell.instance(config=config)
 
 
 class Recorder:
