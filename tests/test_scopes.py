@@ -59,7 +59,8 @@ def test_unknown_scope_name_suggests_the_closest() -> None:
 
 
 def test_platform_spellings_are_accepted() -> None:
-    names = ["clusters", "clusters:read", "sql", "sql:read:restricted-query", "unity-catalog", "authentication"]
+    names = ["clusters", "clusters:read", "sql", "sql:read:restricted-query", "unity-catalog",
+             "authentication"]
     assert scopes.check_scopes(names) == names
 
 

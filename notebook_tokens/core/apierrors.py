@@ -91,8 +91,8 @@ def scope_hint(method: str, path: str, message: str, source: str = "") -> str:
     if not needed:
         return ""
     about_scope = "scope" in message.lower()
-    lead = ("The token's scopes do not allow it: " if about_scope else
-            HINT_FORBIDDEN.format(from_source=f" from {source}" if source else "") + " If the token is scoped, ")
+    forbidden = HINT_FORBIDDEN.format(from_source=f" from {source}" if source else "")
+    lead = "The token's scopes do not allow it: " if about_scope else f"{forbidden} If the token is scoped, "
     why = f" ({method} is not a read, so {needed}:read is not enough)" if ":" not in needed else ""
     return HINT_SCOPE.format(lead=lead, method=method, path=redact(path), scope=needed, why=why)
 

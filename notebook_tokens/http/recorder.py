@@ -20,7 +20,7 @@ class RecordedCall(NamedTuple):
     method: str
     path: str
     status: int
-    count: int
+    calls: int
 
 
 class CallRecorder:

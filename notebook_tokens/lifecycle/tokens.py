@@ -234,7 +234,7 @@ class TokenManager:
             self.session.api("PATCH", f"/api/2.0/token/{token_id}", json=body)
         except ApiError as error:
             if is_not_found(error):
-                raise InputError(f"no token with id {token_id} among your tokens: check %dbtoken list") from error
+                raise InputError(f"no token with id {token_id} among your tokens (%dbtoken list)") from error
             raise
 
     # -- revoke -----------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from notebook_tokens.core.redact import redact
 from notebook_tokens.core.scopes import describe
 
 __all__ = [
-    "CSS", "TokenRow", "badge", "expiry_left", "row_data", "scopes_shown", "short_id", "shown_comment", "text_table",
+    "CSS", "TokenRow", "badge", "expiry_left", "row_data", "scopes_shown", "short_id", "shown_comment",
+    "text_table",
     "token_table_html", "token_table_text", "unused_left", "view", "when",
 ]
 

@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--scopes", metavar="S[,S…]",
                           help="APIs the token may call (clusters, clusters:read, sql, …), or 'observed': "
                           "the least set for this kernel's calls (see %%dbtoken scopes); default every API")
-    generate.add_argument("--autoscope", action="store_true", help="let the platform narrow it to what it uses")
+    generate.add_argument("--autoscope", action="store_true",
+                          help="let the platform narrow the token to the APIs it uses")
     revoke = sub.add_parser("revoke", help="revoke tokens by id (admins: --all-users with filters)")
     revoke.add_argument("ids", nargs="*", metavar="ID", help="Token IDs (see %%dbtoken list)")
     revoke.add_argument("--yes", action="store_true", help="do not ask for confirmation")

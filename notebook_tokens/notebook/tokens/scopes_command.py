@@ -45,7 +45,7 @@ def _rows(calls: list[RecordedCall]) -> list[list[str]]:
     merged: dict[tuple[str, str, int], int] = {}
     for call in calls:  # ids in paths fold into one row per template
         key = (call.method, _template(call.method, call.path), call.status)
-        merged[key] = merged.get(key, 0) + call.count
+        merged[key] = merged.get(key, 0) + call.calls
     rows = []
     for (method, template, status), count in sorted(merged.items(), key=lambda i: (i[0][1], i[0][0])):
         needed = needed_scope(method, template)
@@ -59,7 +59,7 @@ def scopes_report(calls: list[RecordedCall] | None = None) -> tuple[str, str, li
     calls = RECORDER.calls() if calls is None else calls
     scopes, unmapped = minimal_scopes((c.method, c.path) for c in calls)
     if not calls:
-        text = "No REST calls recorded in this kernel yet (since it started or since %dbtoken scopes --reset)."
+        text = "No REST calls recorded in this kernel yet (since it started, or since %dbtoken scopes --reset)"
         return text, view(f"<p>{escape(text)}</p>"), []
     rows = _rows(calls)
     summary = f"Least scopes for these calls: {', '.join(scopes) or 'none needed (any scope allows them)'}"
