@@ -59,7 +59,7 @@ def scopes_report(calls: list[RecordedCall] | None = None) -> tuple[str, str, li
     calls = RECORDER.calls() if calls is None else calls
     scopes, unmapped = minimal_scopes((c.method, c.path) for c in calls)
     if not calls:
-        text = "No REST calls recorded in this kernel yet (since it started, or since %dbtoken scopes --reset)"
+        text = "No REST calls recorded in this kernel yet (since it started or %dbtoken scopes --reset)."
         return text, view(f"<p>{escape(text)}</p>"), []
     rows = _rows(calls)
     summary = f"Least scopes for these calls: {', '.join(scopes) or 'none needed (any scope allows them)'}"
