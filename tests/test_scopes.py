@@ -189,3 +189,41 @@ def test_rotation_takes_new_scopes_when_given(db_env: Any, tmp_path: Path) -> No
     manager, _ = _scoped_manager(db_env, tmp_path, ["authentication", "clusters:read"])
     result = rotate(manager, scopes=["authentication", "clusters"])
     assert _scopes_of(db_env, result.new_id) == ["authentication", "clusters"]
+
+
+# -- the panel ---------------------------------------------------------------------------------------
+def test_panel_picker_presets_and_observed(db_env: Any) -> None:
+    """The Generate form's picker: all APIs (None), "BI tools" (sql), the kernel's observed set, a list."""
+    from notebook_tokens.notebook.panel.scopepicker import OBSERVED, ScopePicker
+
+    picker = ScopePicker()
+    assert picker.scopes() is None
+    picker.choice.value = "preset:BI tools"
+    assert picker.scopes() == ["sql"]
+    picker.choice.value = OBSERVED
+    with pytest.raises(InputError, match="no call that needs a scope"):
+        picker.scopes()
+    session_for(db_env.url, db_env.workspace.admin_token).get("/api/2.0/clusters/list")
+    assert picker.scopes() == ["clusters:read"]
+    picker.choice.value = "choose"
+    picker.names.value = ("secrets:read", "sql")
+    assert picker.scopes() == ["secrets:read", "sql"]
+
+
+def test_panel_generates_a_scoped_token_and_shows_its_scopes(db_env: Any, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Generate with "BI tools" makes a token with `sql`; the panel's table then shows it."""
+    import notebook_tokens
+    from notebook_tokens.notebook.panel.tokenpanel import TokenPanel
+
+    monkeypatch.setenv("NT_PANEL_TABLE", "html")
+    panel = TokenPanel(TokenManager(notebook_tokens.session()), background=False)
+    panel.form.store_kind.value = "netrc"
+    panel.form.store_spec.value = str(tmp_path / "netrc")
+    panel.form.comment.value = "bi tool"
+    panel.form.scopes.choice.value = "preset:BI tools"
+    panel.form.button.click()
+    assert "scopes: sql" in str(panel.status.value), panel.status.value
+    (info,) = [i for i in panel.infos if i.comment.startswith("bi tool")]
+    assert info.scopes == ("sql",)
+    assert "<th>Scopes</th>" in panel.table.value and ">sql</td>" in panel.table.value
