@@ -227,3 +227,10 @@ def test_panel_generates_a_scoped_token_and_shows_its_scopes(db_env: Any, tmp_pa
     (info,) = [i for i in panel.infos if i.comment.startswith("bi tool")]
     assert info.scopes == ("sql",)
     assert "<th>Scopes</th>" in panel.table.value and ">sql</td>" in panel.table.value
+
+
+def test_admin_list_shows_scopes(ip: InteractiveShell, tmp_path: Path) -> None:  # noqa: F811
+    """The admin view (token management) shows each token's scopes too."""
+    dbtoken(ip, f"generate --store netrc:{tmp_path / 'n'} --comment adm --scopes scim:read")
+    text, html = dbtoken(ip, "list --all-users")
+    assert "scim:read" in text and "<th>Scopes</th>" in html
