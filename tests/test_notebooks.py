@@ -79,8 +79,9 @@ SHOWN = {
                         "--netrc-file", "%dbtoken revoke", "%dbtoken rotate", "%dbtoken panel"),
     "admin-tokens": ("%dbtoken list --all-users", "--expired", "--unused-days", "bulk_revoke",
                      "TokenManager(notebook_tokens.session())", "%dbtoken conf", "%dbtoken panel"),
-    "least-privilege": ("%dbtoken scopes --reset", "%dbtoken scopes", "--scopes observed", "sdk.tokens.list()",
-                        "POST /api/2.0/clusters/start", "/api/2.0/secrets/", "%dbtoken list"),
+    "least-privilege": ("%dbtoken scopes --reset", "%dbtoken scopes", "--scopes observed",
+                        "sdk.tokens.list()", "POST /api/2.0/clusters/start", "/api/2.0/secrets/",
+                        "%dbtoken list"),
 }
 
 

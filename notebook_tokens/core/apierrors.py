@@ -91,8 +91,11 @@ def scope_hint(method: str, path: str, message: str, source: str = "") -> str:
     if not needed:
         return ""
     about_scope = "scope" in message.lower()
-    forbidden = HINT_FORBIDDEN.format(from_source=f" from {source}" if source else "")
-    lead = "The token's scopes do not allow it: " if about_scope else f"{forbidden} If the token is scoped, "
+    from_source = f" from {source}" if source else ""
+    if about_scope:
+        lead = f"The token{from_source} lacks permission for this call, its scopes do not allow it: "
+    else:
+        lead = f"{HINT_FORBIDDEN.format(from_source=from_source)} If the token is scoped, "
     why = f" ({method} is not a read, so {needed}:read is not enough)" if ":" not in needed else ""
     return HINT_SCOPE.format(lead=lead, method=method, path=redact(path), scope=needed, why=why)
 

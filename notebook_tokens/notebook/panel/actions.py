@@ -64,8 +64,8 @@ class TokenActions:
         self.runner.say(
             "ok",
             f"Generated token {short_id(info.token_id)} ({generated.token.masked}, {expires}, scopes: "
-            f"{scopes_shown(info)}) and stored it in {generated.stored_in}. The value is not shown and is not "
-            "kept in this notebook.",
+            f"{scopes_shown(info)}) and stored it in {generated.stored_in}. The value is not shown and is "
+            "not kept in this notebook.",
         )
 
     def ask_revoke(self) -> None:
