@@ -15,9 +15,10 @@ import nbformat
 import pytest
 from notebook_runner import KERNELSPEC, NOTEBOOKS, NotebookRun, error_outputs, run_notebook
 
+from notebook_tokens.core.scopes import needed_scope
 from notebook_tokens.testing import FakeWorkspace
 
-NAMES = ("quickstart", "token-lifecycle", "admin-tokens")
+NAMES = ("quickstart", "token-lifecycle", "admin-tokens", "least-privilege")
 PANEL_NOTEBOOKS = ("token-lifecycle", "admin-tokens")
 # Appended after Run All of a notebook with a panel: click the notebook's own panel's Refresh button, as a
 # reader would, wait for the answer and print the My tokens status line (class nt-status-line) for the test
@@ -109,6 +110,9 @@ SHOWN = {
                         "--netrc-file", "%dbtoken revoke", "%dbtoken rotate", "%dbtoken panel"),
     "admin-tokens": ("%dbtoken list --all-users", "--expired", "--unused-days", "bulk_revoke",
                      "TokenManager(notebook_tokens.session())", "%dbtoken conf", "%dbtoken panel"),
+    "least-privilege": ("%dbtoken scopes --reset", "%dbtoken scopes", "--scopes observed",
+                        "sdk.tokens.list()", "POST /api/2.0/clusters/start", "/api/2.0/secrets/",
+                        "%dbtoken list"),
 }
 
 
@@ -118,6 +122,11 @@ def test_notebook_shows_what_it_promises(name: str) -> None:
     nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
     code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
     assert [item for item in SHOWN[name] if item not in code] == []
+
+
+@pytest.fixture
+def least(runs: _Runs) -> NotebookRun:
+    return runs["least-privilege"]
 
 
 def test_every_cell_succeeds(run: NotebookRun) -> None:
@@ -271,3 +280,54 @@ def test_panel_is_live_after_run_all(name: str, runs: _Runs) -> None:
     printed = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
     assert "PANEL SHOWS THE TOKEN IN USE: True" in printed, printed  # not stale rows for a revoked token
     assert re.search(r"PANEL REFRESH: info \d+ tokens?\.", printed), printed
+def _api_paths(source: str) -> set[str]:
+    return {m.rstrip(".,") for m in re.findall(r"/api/[A-Za-z0-9_./{}-]+", source)}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_path_a_notebook_uses_maps_to_a_scope(name: str) -> None:
+    """Each /api/ path written in a notebook's code maps to a scope (or is allowed by every scope), so
+    `%dbtoken scopes` can tell what a token for it needs."""
+    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    paths = set().union(*(_api_paths(c.source) for c in nb.cells if c.cell_type == "code"))
+    assert [p for p in sorted(paths) if needed_scope("GET", p) is None] == []
+
+
+def test_every_call_a_notebook_made_maps_to_a_scope(run: NotebookRun) -> None:
+    """The calls the workspace saw from a run (the extension's own included) all map to a scope."""
+    paths = {r.path for r in run.workspace.requests}
+    assert paths and [p for p in sorted(paths) if needed_scope(next(
+        r.method for r in run.workspace.requests if r.path == p), p) is None] == []
+
+
+def _outputs(run: NotebookRun) -> str:
+    texts = []
+    for cell in run.notebook.cells:
+        for output in cell.get("outputs", []):
+            texts.append(output.get("text", "") + str(output.get("data", {}).get("text/plain", "")))
+    return "\n".join(texts)
+
+
+def test_least_privilege_mints_clusters_read(least: NotebookRun) -> None:
+    """GET clusters calls only: the observed set is clusters:read, and the token made has exactly it."""
+    assert least.error is None, str(least.error)[-2000:]
+    shown = _outputs(least)
+    assert "Least scopes for these calls: clusters:read" in shown
+    assert "Scopes observed in this kernel's calls: clusters:read" in shown
+    assert "did you mean clusters:read" in shown
+    created = [r for r in least.workspace.requests if r.path == "/api/2.0/token/create"]
+    assert len(created) == 1 and json.loads(created[0].body)["scopes"] == ["clusters:read"]
+
+
+def test_least_privilege_token_is_refused_writes_and_secrets(least: NotebookRun) -> None:
+    """The scoped token listed clusters, got 403 for clusters/start and every secrets call; the refusal
+    named the missing scope."""
+    shown = _outputs(least)
+    assert "needs the scope clusters " in shown
+    assert "'/api/2.0/secrets/scopes/list': 403" in shown and "'/api/2.0/secrets/put': 403" in shown
+    assert "[('cluster report', ['clusters:read'])]" in shown  # the SDK's token list
+    assert "clusters:read" in shown and "all APIs" in shown  # %dbtoken list
+
+
+def test_least_privilege_leaves_no_token_behind(least: NotebookRun) -> None:
+    assert not [c for c in _comments(least) if c.startswith("cluster report")]

@@ -6,14 +6,16 @@ import html
 import json
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from notebook_tokens.core.errors import ApiError
 from notebook_tokens.core.redact import redact
+from notebook_tokens.core.scopes import needed_scope
 
 if TYPE_CHECKING:
     import requests
 
-__all__ = ["api_error", "hint_for", "is_not_found", "is_tokens_disabled", "next_step"]
+__all__ = ["api_error", "hint_for", "is_not_found", "is_tokens_disabled", "next_step", "scope_hint"]
 
 _PRE = re.compile(r"<pre>(.*?)</pre>", re.S | re.I)
 _TAGS = re.compile(r"<[^>]+>")
@@ -49,6 +51,11 @@ _NEXT_STEPS: dict[int | str, str] = {
     500: "The workspace failed on its side: run it again shortly; if it persists, check the Databricks "
     "status page or contact support with the request ID.",
 }
+HINT_SCOPE = (
+    "{lead}this call ({method} {path}) needs the scope {scope}{why}. Get a token with it: "
+    "%dbtoken generate --store SPEC --scopes {scope} (or --scopes observed: every API this kernel called), "
+    "%dbtoken rotate --scopes observed, or add it to this token with %dbtoken scopes ID --set …,{scope}"
+)
 
 
 def _message_from(response: requests.Response) -> tuple[str, str]:
@@ -91,8 +98,28 @@ def is_tokens_disabled(status: int, message: str) -> bool:
     return status == 403 and "token" in lowered and ("disabled" in lowered or "not enabled" in lowered)
 
 
-def hint_for(status: int, error_code: str, message: str, source: str = "") -> str:
-    """What the user should do about a 401/403; empty for other statuses."""
+def scope_hint(method: str, path: str, message: str, source: str = "") -> str:
+    """For a 403 PERMISSION_DENIED: the scope the call needs and the commands that get a token with it;
+    "" when the path needs no scope or none we know. The platform's refusal wording is not published, so
+    a refusal that does not say "scope" may also be a missing permission: then the hint says both."""
+    needed = needed_scope(method, path)
+    if not needed:
+        return ""
+    about_scope = "scope" in message.lower()
+    from_source = f" from {source}" if source else ""
+    if about_scope:
+        lead = f"The token{from_source} lacks permission for this call, its scopes do not allow it: "
+    else:
+        lead = f"{HINT_FORBIDDEN.format(from_source=from_source)} If the token is scoped, "
+    why = f" ({method} is not a read, so {needed}:read is not enough)" if ":" not in needed else ""
+    return HINT_SCOPE.format(lead=lead, method=method, path=redact(path), scope=needed, why=why)
+
+
+def hint_for(
+    status: int, error_code: str, message: str, source: str = "", *, method: str = "", path: str = ""
+) -> str:
+    """What the user should do about a 401/403; empty for other statuses. With the request's `method` and
+    `path`, a 403 PERMISSION_DENIED names the scope the call needs."""
     from_source = f" from {source}" if source else ""
     lowered = message.lower()
     if is_tokens_disabled(status, message):
@@ -101,6 +128,10 @@ def hint_for(status: int, error_code: str, message: str, source: str = "") -> st
         return HINT_NO_PERMISSION
     if status == 401 or (status == 403 and "invalid access token" in lowered):
         return HINT_INVALID_TOKEN.format(from_source=from_source)
+    if status == 403 and error_code == "PERMISSION_DENIED" and path:
+        hint = scope_hint(method or "GET", path, message, source)
+        if hint:
+            return hint
     if status == 403:
         return HINT_FORBIDDEN.format(from_source=from_source)
     return ""
@@ -122,9 +153,10 @@ def api_error(response: requests.Response, source: str = "") -> ApiError:
     message = redact(message)
     if len(message) > _MAX_MESSAGE:
         message = message[:_MAX_MESSAGE] + "…"
-    return ApiError(
-        response.status_code, code, message, hint_for(response.status_code, code, message, source)
-    )
+    sent = response.request
+    method, path = (sent.method or "GET", urlsplit(sent.url or "").path) if sent is not None else ("", "")
+    hint = hint_for(response.status_code, code, message, source, method=method, path=path)
+    return ApiError(response.status_code, code, message, hint)
 
 
 def is_not_found(error: ApiError) -> bool:

@@ -38,6 +38,7 @@ from notebook_tokens.http import paging
 from notebook_tokens.http.auth import WorkspaceAuth
 from notebook_tokens.http.errors import transport_error
 from notebook_tokens.http.oauth import post_form
+from notebook_tokens.http.recorder import RECORDER
 from notebook_tokens.http.retrying import RetryPolicy, retry_calls
 
 __all__ = ["DEFAULT_TIMEOUT", "WorkspaceSession", "credentials", "session"]
@@ -170,7 +171,11 @@ class WorkspaceSession(requests.Session):
                 "Refusing verify=False: without TLS verification anyone on the path could read the token. "
                 "Point REQUESTS_CA_BUNDLE (or verify=) at your CA bundle instead."
             )
-        return self._send_with_retries(request, **kwargs)
+        response = self._send_with_retries(request, **kwargs)
+        # for %dbtoken scopes: method, path and status only (a followed redirect: this hop's own status)
+        first = response.history[0] if response.history else response
+        RECORDER.record(request.method or "GET", url, first.status_code)
+        return response
 
     def _redirect_message(self, url: str) -> str:
         redirect = self._foreign_redirects.get(url)

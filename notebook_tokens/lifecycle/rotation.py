@@ -14,10 +14,10 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from notebook_tokens.core.errors import InputError, NotebookTokensError, RotationError
 from notebook_tokens.core.lifetimes import parse_lifetime
@@ -51,6 +51,7 @@ class RotationResult:
     repaired: tuple[str, ...] = ()
     warning: str = ""
     old_revoked: bool = False
+    scopes: tuple[str, ...] = ()  # the new token's scopes (empty: every API)
 
 
 def store_key(store: Store, host: str) -> str:
@@ -133,10 +134,12 @@ def _repair(manager: TokenManager, store: Store, key: str, stored: Token | None)
 def rotate(
     manager: TokenManager, store: Store | str | None = None, *, lifetime: str | None = None,
     comment: str = "rotated by notebook-tokens", checkpoint: Checkpoint | None = None,
+    scopes: Sequence[str] | None = None,
 ) -> RotationResult:
     """Replace the session's token with a new one kept in `store` (default: where the current one lives).
 
     `lifetime` None means 90 days, or the workspace maximum when that is shorter ("never" for no expiry).
+    `scopes` None keeps the old token's scopes (a scoped token stays scoped); a list replaces them.
     `checkpoint(step)` is called after each step ("created", "stored", "verified", "switched"): tests use
     it to stop the process part-way.
     """
@@ -148,10 +151,12 @@ def rotate(
     repaired = _repair(manager, target, key, previous)
     old = session.credentials.token
     assert old is not None  # _writable_target checked it
-    old_id = id_among(old, manager._raw_list())  # None: not found among the user's tokens (opaque ids)
+    listed = manager._raw_list()
+    old_id = id_among(old, listed)  # None: not found among the user's tokens (opaque ids)
+    kept, unknown = _scopes_of(listed, old_id, scopes)
     delta = _lifetime(manager, lifetime)
     marker = f"[nt:rot:{key}:{uuid.uuid4().hex[:8]}:{(old_id or '')[:12]}]"
-    new, info = manager.create(comment, delta, marker=marker)
+    new, info = manager.create(comment, delta, marker=marker, scopes=kept)
     step("created")
     try:
         manager.store_or_revoke(target, new, info.token_id)
@@ -171,8 +176,26 @@ def rotate(
     session.use(_credentials_for(manager, new, target))
     step("switched")
     warning = _revoke_old(manager, old, old_id, target)
+    revoked = not warning
+    if unknown:
+        warning = " ".join(filter(None, [warning, unknown.format(id=info.token_id)]))
     return RotationResult(new_id=info.token_id, old_id=old_id or old.token_id, stored_in=target.description,
-                          token=new, repaired=tuple(repaired), warning=warning, old_revoked=not warning)
+                          token=new, repaired=tuple(repaired), warning=warning, old_revoked=revoked,
+                          scopes=tuple(kept))
+
+
+def _scopes_of(
+    listed: list[dict[str, Any]], old_id: str | None, scopes: Sequence[str] | None
+) -> tuple[list[str], str]:
+    """The new token's scopes: `scopes` when given, else the old token's. When the old token cannot be
+    found its scopes are unknown: the new one gets every API, and the second value says so."""
+    if scopes is not None:
+        return list(scopes), ""
+    if old_id is None:
+        return [], ("The old token's scopes could not be read (it is not among your tokens), so the new "
+                    "token reaches every API: narrow it with %dbtoken scopes {id} --set S,…")
+    item = next((i for i in listed if str(i.get("token_id")) == old_id), {})
+    return [str(s) for s in item.get("scopes") or []], ""
 
 
 def _writable_target(manager: TokenManager, store: Store | str | None) -> Store:

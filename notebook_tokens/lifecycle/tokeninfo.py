@@ -58,6 +58,16 @@ class TokenInfo:
     created_by: str | None = None
     owner_id: str | None = None
     last_used: date | None = None
+    # token scopes (empty: every API), iam.AutoscopeState (None for a plain token), what autoscope saw
+    scopes: tuple[str, ...] = ()
+    autoscope_state: str | None = None
+    inferred_scopes: tuple[str, ...] = ()
+
+    @property
+    def autoscope(self) -> str:
+        """The autoscope state for a view: "running", "user selected" or "" (AUTOSCOPE_STATE_RUNNING …)."""
+        state = self.autoscope_state or ""
+        return state.removeprefix("AUTOSCOPE_STATE_").replace("_", " ").lower()
 
     @property
     def unused_revocation(self) -> date | None:
@@ -90,7 +100,15 @@ class TokenInfo:
             created_by=data.get("created_by_username"),
             owner_id=str(owner) if owner is not None else None,
             last_used=last_used,
+            scopes=_strings(data.get("scopes")),
+            autoscope_state=str(data["autoscope_state"]) if data.get("autoscope_state") else None,
+            inferred_scopes=_strings(data.get("inferred_scopes")),
         )
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    """A list-of-strings field (scopes), tolerating absence (the SDK leaves empty lists out)."""
+    return tuple(str(item) for item in value) if isinstance(value, list) else ()
 
 
 @dataclass(frozen=True)

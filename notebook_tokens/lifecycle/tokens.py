@@ -13,7 +13,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ from notebook_tokens.core.errors import (
 )
 from notebook_tokens.core.lifetimes import humanize_delta, lifetime_seconds, parse_lifetime
 from notebook_tokens.core.redact import Token
+from notebook_tokens.core.scopes import check_scopes
 from notebook_tokens.credentials.stores.specs import parse_store
 from notebook_tokens.lifecycle.conf import WorkspaceConf, workspace_conf
 from notebook_tokens.lifecycle.identity import id_among, remember_issued, remembered_id
@@ -135,15 +136,21 @@ class TokenManager:
         return min(conf.max_lifetime_days or PLATFORM_MAX_DAYS, PLATFORM_MAX_DAYS)
 
     def create(
-        self, comment: str, lifetime: timedelta | None, *, marker: str | None = None
+        self, comment: str, lifetime: timedelta | None, *, marker: str | None = None,
+        scopes: Sequence[str] | None = None, autoscope: bool = False,
     ) -> tuple[Token, TokenInfo]:
-        """token/create with a unique marker; when the answer is lost, find the token and revoke it."""
+        """token/create with a unique marker; when the answer is lost, find the token and revoke it.
+        `scopes` (checked names; None or empty: every API) and `autoscope` (SDK CreateTokenRequest)."""
         marker = marker or new_marker()
         full_comment = f"{comment} {marker}".strip()
         body: dict[str, Any] = {"comment": full_comment}
         seconds = lifetime_seconds(lifetime)
         if seconds is not None:
             body["lifetime_seconds"] = seconds
+        if scopes:
+            body["scopes"] = check_scopes(scopes)
+        if autoscope:
+            body["autoscope_enabled"] = True
         try:
             answer = self.session.api("POST", "/api/2.0/token/create", json=body)
         except ApiError as error:
@@ -183,15 +190,18 @@ class TokenManager:
         return revoked
 
     def generate(
-        self, comment: str = "", lifetime: str | timedelta | None = "90d", *, store: Store | str
+        self, comment: str = "", lifetime: str | timedelta | None = "90d", *, store: Store | str,
+        scopes: Sequence[str] | None = None, autoscope: bool = False,
     ) -> GeneratedToken:
-        """Create a token and put it straight into `store` (read back); the value comes back masked only."""
+        """Create a token and put it straight into `store` (read back); the value comes back masked only.
+        `scopes` limit the APIs it reaches (None: every API); unknown names are refused before calling."""
         delta = parse_lifetime(lifetime)
+        checked = check_scopes(scopes) if scopes else None
         target = self.resolve_store(store)
         if not target.writable:
             raise InputError(f"{target.description} cannot be written: choose secret:, keyring or netrc")
         conf = self.check_lifetime(delta)
-        token, info = self.create(comment, delta)
+        token, info = self.create(comment, delta, scopes=checked, autoscope=autoscope)
         self.store_or_revoke(target, token, info.token_id)
         return GeneratedToken(info=info, token=token, stored_in=target.description,
                               workspace_default_days=self.default_lifetime_days(conf))
@@ -213,6 +223,19 @@ class TokenManager:
             except Exception:
                 fate = f"revoking the new token {token_id[:12]}… also failed: revoke it with %dbtoken revoke"
             raise StoreError(f"could not store the token in {store.description}: {error}; {fate}") from error
+
+    # -- scopes -----------------------------------------------------------------------------------
+    def set_scopes(self, token_id: str, scopes: Sequence[str]) -> None:
+        """Replace a token's scopes (PATCH /api/2.0/token/{id}, SDK TokensAPI.update); names checked first."""
+        token_id = check_token_id(token_id)
+        checked = check_scopes(scopes)
+        body = {"token": {"token_id": token_id, "scopes": checked}, "update_mask": "scopes"}
+        try:
+            self.session.api("PATCH", f"/api/2.0/token/{token_id}", json=body)
+        except ApiError as error:
+            if is_not_found(error):
+                raise InputError(f"no token with id {token_id} among your tokens (%dbtoken list)") from error
+            raise
 
     # -- revoke -----------------------------------------------------------------------------------
     def revoke(self, token_id: str, *, missing_ok: bool = False) -> None:

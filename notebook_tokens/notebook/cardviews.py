@@ -43,6 +43,7 @@ class StatusCard:
     token_id: str | None = None
     admin: bool = False
     notes: tuple[str, ...] = ()
+    scopes: str = ""  # tokenviews.scopes_shown of the token's info; "" when it is not among the user's tokens
 
 
 def _card_rows(card: StatusCard, now: datetime | None) -> list[tuple[str, str]]:
@@ -56,6 +57,8 @@ def _card_rows(card: StatusCard, now: datetime | None) -> list[tuple[str, str]]:
             ("Token", card.masked or "(not a personal access token)"), ("Expires", expiry)]
     if card.token_id:
         rows.append(("Token ID", short_id(card.token_id)))
+    if card.scopes:
+        rows.append(("Scopes", card.scopes))
     return rows
 
 

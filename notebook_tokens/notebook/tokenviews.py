@@ -16,9 +16,11 @@ from typing import Protocol
 
 from notebook_tokens.core.lifetimes import humanize_until
 from notebook_tokens.core.redact import redact
+from notebook_tokens.core.scopes import describe
 
 __all__ = [
-    "CSS", "TokenRow", "badge", "expiry_left", "row_data", "short_id", "shown_comment", "text_table",
+    "CSS", "TokenRow", "badge", "expiry_left", "row_data", "scopes_shown", "short_id", "shown_comment",
+    "text_table",
     "token_table_html", "token_table_text", "unused_left", "view", "when",
 ]
 
@@ -43,6 +45,7 @@ CSS = """<style>
 .nt-view table.nt-table td.nt-id{font-family:var(--jp-code-font-family,monospace);color:#3b4650}
 .nt-view table.nt-table td.nt-comment{white-space:normal;min-width:120px;max-width:320px;
   overflow-wrap:anywhere}
+.nt-view table.nt-table td.nt-scopes{white-space:normal;max-width:220px;overflow-wrap:anywhere}
 .nt-view table.nt-table.nt-wide td{white-space:normal;min-width:84px}
 .nt-view table.nt-table.nt-wide td.nt-id,.nt-view table.nt-table.nt-wide td.nt-owner{min-width:0;
   white-space:nowrap}
@@ -141,6 +144,22 @@ class TokenRow(Protocol):
     def created_by(self) -> str | None: ...
     @property
     def last_used(self) -> date | None: ...
+    @property
+    def scopes(self) -> tuple[str, ...]: ...
+    @property
+    def autoscope(self) -> str: ...
+    @property
+    def inferred_scopes(self) -> tuple[str, ...]: ...
+
+
+def scopes_shown(info: TokenRow) -> str:
+    """A token's scopes for every view: "all APIs" when unscoped, then its autoscope state and the scopes
+    autoscope inferred, when the platform reports them ("all APIs; autoscope running, used: clusters")."""
+    text = describe(info.scopes)
+    extra = [f"autoscope {info.autoscope}"] if info.autoscope and info.autoscope != "user selected" else []
+    if info.inferred_scopes:
+        extra.append(f"used: {', '.join(info.inferred_scopes)}")
+    return f"{text}; {', '.join(extra)}" if extra else text
 
 
 def _ordered(infos: Sequence[TokenRow]) -> list[TokenRow]:
@@ -159,6 +178,7 @@ def _row_cells(info: TokenRow, *, show_owner: bool, show_last_used: bool, select
         f"<td>{_wrappable(info.expires)}"
         + (f'<span class="nt-left">{escape(left)}</span>' if left else "") + "</td>",
         f"<td>{badge(info.status)}</td>",
+        f'<td class="nt-scopes">{escape(scopes_shown(info))}</td>',
     ]
     if show_owner:
         cells.insert(1, f'<td class="nt-owner">{escape(info.created_by or "")}</td>')
@@ -179,6 +199,7 @@ def row_data(info: TokenRow, now: datetime | None = None) -> dict[str, object]:
         "owner": info.created_by or "", "created": when(info.created), "expires": when(info.expires),
         "expires_left": expiry_left(info.expires, now), "status": info.status or "unknown",
         "in_use": info.in_use, "last_used": _day(info.last_used), "unused_left": unused_left(info, now),
+        "scopes": scopes_shown(info),
     }
 
 
@@ -191,7 +212,7 @@ def token_table_html(
     id on hover), Comment, Creation (ascending), Expiration or "Never", a status badge, the token in use
     marked. `selectable` adds a checkbox per row (`value` = the full id), `show_owner` adds Owner,
     `show_last_used` adds Last used, `scroll` caps the height (the panel)."""
-    head = ["Token ID", "Comment", "Creation", "Expiration", "Status"]
+    head = ["Token ID", "Comment", "Creation", "Expiration", "Status", "Scopes"]
     if show_owner:
         head.insert(1, "Owner")
     if show_last_used:
@@ -231,13 +252,13 @@ def token_table_text(infos: Sequence[TokenRow], *, show_owner: bool = False) -> 
     """The same table as plain text (the `text/plain` form); `*` marks the token in use."""
     if not infos:
         return "No tokens."
-    head = ["", "Token ID", "Comment", "Creation", "Expiration", "Status"]
+    head = ["", "Token ID", "Comment", "Creation", "Expiration", "Status", "Scopes"]
     if show_owner:
         head.insert(2, "Owner")
     rows = []
     for info in _ordered(infos):
         row = ["*" if info.in_use else "", short_id(info.token_id), shown_comment(info.comment),
-               when(info.created), _with_left(info.expires), info.status]
+               when(info.created), _with_left(info.expires), info.status, scopes_shown(info)]
         if show_owner:
             row.insert(2, info.created_by or "")
         rows.append(row)

@@ -26,9 +26,6 @@ from notebook_tokens.testing.replies import ApiProblem, bad_request
 __all__ = ["check_request", "inferred_scope", "scope_data", "validate_scopes"]
 
 _DATA = Path(__file__).resolve().parent.parent / "core" / "scopes.json"
-# Scope names the platform accepts beyond those mapped in scopes.json (docs pages and FACTS.md):
-# accepted on create, but they grant none of the APIs the emulator serves.
-_OTHER_PUBLISHED = frozenset({"dashboards", "alerts", "apps", "jobs", "sql", "unity-catalog"})
 _MODIFIERS = frozenset({"read", "restricted-query"})
 
 
@@ -45,7 +42,9 @@ def _split(scope: str) -> tuple[str, set[str]]:
 
 def validate_scopes(scopes: list[str]) -> list[str]:
     """The scopes of a create / PATCH body; 400 INVALID_PARAMETER_VALUE for an unknown name or modifier."""
-    known = set(scope_data()["scopes"]) | _OTHER_PUBLISHED
+    # the names scopes.json maps, and those the platform accepts whose APIs the emulator does not serve
+    # (accepted on create, they grant none of its APIs)
+    known = set(scope_data()["scopes"]) | set(scope_data()["other_published"]["names"])
     for scope in scopes:
         name, modifiers = _split(scope)
         if name not in known or not modifiers <= _MODIFIERS:

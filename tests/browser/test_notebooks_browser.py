@@ -12,6 +12,7 @@ output, and no token (widget state included).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from notebook_tokens.testing import EmulatorServer, FakeWorkspace
 
 TESTS = Path(__file__).resolve().parent.parent
 NOTEBOOKS = TESTS.parent / "notebooks"
-NAMES = ("quickstart", "token-lifecycle", "admin-tokens")
+NAMES = ("quickstart", "token-lifecycle", "admin-tokens", "least-privilege")
 _KERNEL_IDLE = (
     "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| Idle/.test(e.textContent))"
 )
@@ -51,7 +52,8 @@ def lab(lab_emulator: EmulatorServer, lab_root: Path, lab_home: Path) -> Iterato
             "NETRC": str(lab_home / ".netrc"),
             "PYTHON_KEYRING_BACKEND": "notebook_tokens.testing.filekeyring.FileKeyring",
             "NOTEBOOK_TOKENS_KEYRING_FILE": str(lab_home / "keyring.json"),
-            "PYTHONPATH": str(TESTS),
+            # the checkout under test first: the venv's editable install may point at another one
+            "PYTHONPATH": os.pathsep.join([str(TESTS.parent), str(TESTS)]),
         },
     )
     for name in NAMES:

@@ -13,6 +13,7 @@ from notebook_tokens.core.errors import InputError
 from notebook_tokens.lifecycle.rotation import rotate, rotation_target
 from notebook_tokens.notebook.panel.common import describe_error
 from notebook_tokens.notebook.panel.markup import revoke_confirm_html, short_id
+from notebook_tokens.notebook.tokenviews import scopes_shown
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -45,12 +46,13 @@ class TokenActions:
         self.confirm.hide()
         try:
             comment, lifetime, spec = self.form.values()
+            scopes = self.form.scopes.scopes()
         except Exception as exc:  # an InputError from the form: shown, nothing sent
             self.runner.say("error", describe_error(exc))
             return
         self.runner.run(
             "Generating a token",
-            lambda: self.manager.generate(comment, lifetime, store=self._resolve(spec)),
+            lambda: self.manager.generate(comment, lifetime, store=self._resolve(spec), scopes=scopes),
             self._generated,
         )
 
@@ -61,8 +63,9 @@ class TokenActions:
         self.form.comment.value = ""
         self.runner.say(
             "ok",
-            f"Generated token {short_id(info.token_id)} ({generated.token.masked}, {expires}) and stored "
-            f"it in {generated.stored_in}. The value is not shown and is not kept in this notebook.",
+            f"Generated token {short_id(info.token_id)} ({generated.token.masked}, {expires}, scopes: "
+            f"{scopes_shown(info)}) and stored it in {generated.stored_in}. The value is not shown and is "
+            "not kept in this notebook.",
         )
 
     def ask_revoke(self) -> None:

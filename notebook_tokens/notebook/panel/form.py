@@ -1,4 +1,4 @@
-"""The panel's "Generate new token" form: comment, lifetime presets, store. Holds no token value, ever.
+"""The panel's "Generate new token" form: comment, lifetime presets, store, scopes. Holds no token value.
 
 The workspace maximum (maxTokenLifetimeDays) is shown and enforced: presets beyond it are removed, "Never"
 too, and the custom field is bounded. The comment and store fields refuse anything shaped like a token and
@@ -15,6 +15,7 @@ import ipywidgets as widgets
 from notebook_tokens.core.errors import InputError, LifetimeTooLongError
 from notebook_tokens.core.redact import looks_like_token
 from notebook_tokens.notebook.panel.common import refuse_pasted_tokens
+from notebook_tokens.notebook.panel.scopepicker import ScopePicker
 
 __all__ = ["LIFETIME_PRESETS", "STORE_KINDS", "GenerateForm"]
 
@@ -64,6 +65,7 @@ class GenerateForm:
             layout=widgets.Layout(width="240px"),
         )
         self.store_spec = widgets.Text(value=rest, layout=widgets.Layout(width="260px"))
+        self.scopes = ScopePicker()
         self.button = widgets.Button(description="Generate", button_style="primary", icon="key")
         self.max_days: int | None = None
         self.tokens_enabled = True
@@ -82,6 +84,7 @@ class GenerateForm:
                 self.comment,
                 widgets.HBox([self.lifetime, self.custom_days, self.limit], layout=widgets.Layout()),
                 widgets.HBox([self.store_kind, self.store_spec], layout=widgets.Layout()),
+                self.scopes.widget,
                 self.button,
             ],
             layout=widgets.Layout(border="1px solid #e0e3e7", padding="8px 12px", margin="8px 0 0 0"),

@@ -30,7 +30,7 @@ function cell(row, key) {
     td.append(row[key] || "—");
     if (hint) td.append(el("span", "nt-left", hint));
   } else {
-    if (key === "comment" || key === "owner") td.className = "nt-" + key;
+    if (key === "comment" || key === "owner" || key === "scopes") td.className = "nt-" + key;
     td.append(row[key] || "");
   }
   return td;

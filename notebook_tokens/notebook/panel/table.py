@@ -36,11 +36,13 @@ SORT_KEYS: dict[str, Callable[[TokenInfo], Any]] = {
     "expires": lambda info: (info.expires is None, info.expires or _EPOCH),  # "Never" last
     "status": lambda info: _STATUS_ORDER.get(info.status, 9),
     "last_used": lambda info: (info.last_used is None, info.last_used or date.min),
+    "scopes": lambda info: (not info.scopes, ",".join(info.scopes)),  # "all APIs" last
 }
 MY_COLUMNS = [("id", "Token ID"), ("comment", "Comment"), ("created", "Creation"),
-              ("expires", "Expiration"), ("status", "Status")]
+              ("expires", "Expiration"), ("status", "Status"), ("scopes", "Scopes")]
 ADMIN_COLUMNS = [("id", "Token ID"), ("owner", "Owner"), ("comment", "Comment"), ("created", "Creation"),
-                 ("expires", "Expiration"), ("status", "Status"), ("last_used", "Last used")]
+                 ("expires", "Expiration"), ("status", "Status"), ("scopes", "Scopes"),
+                 ("last_used", "Last used")]
 
 
 def table_mode(requested: str | None = None) -> str:

@@ -19,7 +19,7 @@ from notebook_tokens.notebook.cardviews import (
     revoke_results_html,
     revoke_results_text,
 )
-from notebook_tokens.notebook.tokenviews import short_id, shown_comment
+from notebook_tokens.notebook.tokenviews import scopes_shown, short_id, shown_comment
 
 if TYPE_CHECKING:
     from notebook_tokens.lifecycle.tokens import TokenInfo, TokenManager
@@ -54,7 +54,7 @@ def status_card(manager: TokenManager) -> StatusCard:
         source=session.source, masked=token.masked if token is not None else None,
         expires=mine.expires if mine else None, expiry_known=mine is not None,
         status=mine.status if mine else "", token_id=token.token_id if token is not None else None,
-        admin=admin, notes=tuple(notes),
+        admin=admin, notes=tuple(notes), scopes=scopes_shown(mine) if mine else "",
     )
 
 

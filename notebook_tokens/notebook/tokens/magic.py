@@ -1,4 +1,4 @@
-"""`%dbtoken`: token status, list, generate, revoke, rotate, use, whoami, netrc, redact, panel, scan.
+"""`%dbtoken`: token status, list, generate, revoke, rotate, scopes, use, whoami, netrc, redact, panel, scan.
 
 Thin: parse the line (refusing anything shaped like a token), call `TokenManager`, render with tokenviews.
 Errors become `UsageError` here and only here. See `%dbtoken?` / `%dbtoken --help`.
@@ -100,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--lifetime", default=None,
                           help="e.g. 90d, 12h, 2w (default 90d; at most the workspace maximum, 730d)")
     generate.add_argument("--store", help="secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH] (required)")
+    generate.add_argument("--scopes", metavar="S[,S…]",
+                          help="APIs the token may call (clusters, clusters:read, sql, …), or 'observed': "
+                          "the least set for this kernel's calls (see %%dbtoken scopes); default every API")
+    generate.add_argument("--autoscope", action="store_true",
+                          help="let the platform narrow the token to the APIs it uses")
     revoke = sub.add_parser("revoke", help="revoke tokens by id (admins: --all-users with filters)")
     revoke.add_argument("ids", nargs="*", metavar="ID", help="Token IDs (see %%dbtoken list)")
     revoke.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -111,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     rotate = sub.add_parser("rotate", help="replace the token in use with a new one, then revoke the old")
     rotate.add_argument("--store", help="where the new token goes (default: where the current one lives)")
     rotate.add_argument("--lifetime", help="of the new token (default 90d, or the workspace maximum if less)")
+    rotate.add_argument("--scopes", metavar="S[,S…]",
+                        help="the new token's scopes, or 'observed' (default: the old token's scopes)")
+    scopes = sub.add_parser("scopes", help="the REST calls this kernel made and the scopes they need")
+    scopes.add_argument("id", nargs="?", metavar="ID", help="a Token ID: show (or --set) its scopes")
+    scopes.add_argument("--set", metavar="S[,S…]", help="with ID: replace its scopes (or 'observed')")
+    scopes.add_argument("--reset", action="store_true", help="forget the recorded calls, record afresh")
     use = sub.add_parser("use", help="switch this notebook to the token in a store or profile")
     use.add_argument("spec", help="secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH], env or profile:NAME")
     sub.add_parser("status", help="the status card (the same as a bare %%dbtoken)")
@@ -210,6 +221,8 @@ class DbTokenMagics(Magics):
                       %dbtoken logout
         sp        service principals and their OAuth secrets (admins); a secret goes straight into a store
                       %dbtoken sp secret create 6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f --store secret:ops/sp
+        scopes    the REST calls this kernel made, the scope each needs and the least set; or a token's scopes
+                      %dbtoken scopes
         scan      find leaked tokens in files, git history or workspace notebooks, and tell live from dead
                       %dbtoken scan ~/projects --git --revoke
 
@@ -270,17 +283,27 @@ class DbTokenMagics(Magics):
               tokenviews.token_table_html(infos, show_owner=admin, show_last_used=admin))
 
     def _cmd_generate(self, args: argparse.Namespace) -> None:
+        from notebook_tokens.notebook.tokens.scopes_command import resolve_scopes
+
         if not args.store:
             raise InputError(_STORE_MISSING)
         store = self._store(args.store, check=True)
-        made = self.context.manager().generate(args.comment, args.lifetime or "90d", store=store)
+        scopes = resolve_scopes(args.scopes, _show)
+        made = self.context.manager().generate(args.comment, args.lifetime or "90d", store=store,
+                                               scopes=scopes, autoscope=args.autoscope)
         expiry = humanize_until(made.info.expires) if made.info.expires else "never"
         note = ""
         if args.lifetime is None and made.workspace_default_days:
             note = (f" (no --lifetime: 90 days, our default; a token asked for without a lifetime gets "
                     f"{made.workspace_default_days} days from this workspace)")
         _show(f"Generated {made.token} (Token ID {made.info.token_id}), stored in {made.stored_in}; "
-              f"expires {expiry}{note}. Use it with %dbtoken use {args.store}")
+              f"expires {expiry}{note}; scopes: {tokenviews.scopes_shown(made.info)}. "
+              f"Use it with %dbtoken use {args.store}")
+
+    def _cmd_scopes(self, args: argparse.Namespace) -> None:
+        from notebook_tokens.notebook.tokens.scopes_command import scopes_command
+
+        scopes_command(self.context.manager, args, show=_show)
 
     def _cmd_revoke(self, args: argparse.Namespace) -> None:
         from notebook_tokens.notebook.tokens.commands import revoke_command
@@ -289,11 +312,14 @@ class DbTokenMagics(Magics):
 
     def _cmd_rotate(self, args: argparse.Namespace) -> None:
         manager = self.context.manager()
+        from notebook_tokens.core.scopes import describe
+        from notebook_tokens.notebook.tokens.scopes_command import resolve_scopes
+
         store = self._store(args.store, check=True) if args.store else None
-        result = rotate(manager, store, lifetime=args.lifetime)
+        result = rotate(manager, store, lifetime=args.lifetime, scopes=resolve_scopes(args.scopes, _show))
         fate = f"old token {result.old_id} revoked" if result.old_revoked else "the old token may still work"
         text = (f"Rotated: {result.token} (Token ID {result.new_id}) is stored in {result.stored_in} and in "
-                f"use; {fate}.")
+                f"use, scopes: {describe(result.scopes)}; {fate}.")
         if result.repaired:
             text += f" Cleaned up after an interrupted rotation: {', '.join(result.repaired)}."
         _show(f"{text}\nWarning: {result.warning}" if result.warning else text)
