@@ -22,7 +22,7 @@ def api_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     previous = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(folder)
     try:
-        assert len(apicache.index()) > 500
+        assert len(apicache.index()) > 250  # 319 endpoints in databricks-sdk 0.1.6 (DBR 14.3); 1,000+ today
     finally:
         if previous is None:
             del os.environ["XDG_CACHE_HOME"]

@@ -120,8 +120,10 @@ def test_a_wrong_method_names_the_methods_allowed(ip: InteractiveShell) -> None:
 def test_doc_shows_summary_and_parameters_and_sends_nothing(ip: InteractiveShell, db_env: Any) -> None:
     value, _ = run(ip, "%dbrest --doc /api/2.1/clusters/list")
     text = value.text()
-    assert text.startswith("GET /api/2.1/clusters/list\n  Return information about all pinned")
-    assert "query: filter_by, page_size, page_token, sort_by" in text
+    # the summary and the full parameter list are the installed databricks-sdk's, and change with it
+    assert text.startswith("GET /api/2.1/clusters/list\n  ") and "(from databricks-sdk " in text
+    query = next(line for line in text.splitlines() if line.strip().startswith("query: "))
+    assert {"page_size", "page_token"} <= set(query.split(":", 1)[1].replace(",", " ").split())
     assert db_env.workspace.requests == []
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from databricks.sdk import WorkspaceClient
-from databricks.sdk.config import Config
+from databricks.sdk.core import Config
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output

@@ -93,6 +93,7 @@ def test_1000_tokens_are_paged_with_a_constant_count_of_widget_models(
 def test_the_widget_state_holds_ids_redacted_comments_and_no_token_value(
     manager: TokenManager, emulator: Any
 ) -> None:
+    pytest.importorskip("anywidget", reason="the table widget needs the `panel` extra (anywidget)")
     leaked = "dapi" + "cd" * 16
     emulator.workspace.issue_token("admin@example.com", comment=f"copy of {leaked} [nt:1a2b3c4d]")
     panel = TokenPanel(manager, background=False, table="widget")

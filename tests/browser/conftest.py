@@ -52,7 +52,7 @@ def seed_tokens(ws: FakeWorkspace) -> None:
     ws.issue_token(
         admin,
         comment="dashboard export",
-        creation_time_ms=now - 120 * DAY_MS,
+        creation_time_ms=now - 60 * DAY_MS,  # never used: 120 days would be revoked for inactivity
         expiry_time_ms=now - 3 * DAY_MS,
     )
     ws.issue_token(admin, comment="dbt cloud", creation_time_ms=now - 20 * DAY_MS)

@@ -51,7 +51,8 @@ def fe_workspace(frontend: Frontend) -> FakeWorkspace:
     now, admin = ws.now_ms(), ws.admin_user_name
     ws.issue_token(admin, comment="CI nightly job", creation_time_ms=now - 85 * DAY_MS,
                    expiry_time_ms=now + 5 * DAY_MS)
-    ws.issue_token(admin, comment="dashboard export", creation_time_ms=now - 120 * DAY_MS,
+    # never used: created 120 days ago it would be revoked for inactivity (the platform: 90 days)
+    ws.issue_token(admin, comment="dashboard export", creation_time_ms=now - 60 * DAY_MS,
                    expiry_time_ms=now - 3 * DAY_MS)
     ws.issue_token(admin, comment="dbt cloud", creation_time_ms=now - 20 * DAY_MS)
     return ws

@@ -28,9 +28,11 @@ __all__ = ["LEGACY_VERSIONS", "scan_files", "scan_source"]
 
 _SUMMARY_CHARS = 160
 _TOP_LEVEL = re.compile(r"^(?:class |def |@|[A-Za-z_])", re.MULTILINE)
-# Older API versions the workspace still serves that the SDK no longer calls. FACTS.md ("Clusters"):
-# /api/2.0/clusters/list returns everything while 2.1 pages, and the emulator serves both.
-LEGACY_VERSIONS = {"/api/2.1/clusters/": "/api/2.0/clusters/"}
+# API versions the workspace serves side by side, whichever one the installed SDK calls (current SDKs call
+# 2.1, databricks-sdk 0.1.6-0.20 on DBR 14.3/15.4 call 2.0). FACTS.md ("Clusters"): /api/2.0/clusters/list
+# returns everything while 2.1 pages with page_size / page_token, and the emulator serves both.
+LEGACY_VERSIONS = {"/api/2.1/clusters/": "/api/2.0/clusters/", "/api/2.0/clusters/": "/api/2.1/clusters/"}
+KNOWN_QUERY = {("GET", "/api/2.1/clusters/list"): ("page_size", "page_token")}
 
 
 def scan_files(paths: Iterable[Path]) -> list[Endpoint]:
@@ -50,6 +52,9 @@ def scan_files(paths: Iterable[Path]) -> list[Endpoint]:
             if template.startswith(current):
                 old = legacy + template[len(current) :]
                 merged.setdefault((method, old), Endpoint(method, old, *_rest(endpoint)))
+    for key, query in KNOWN_QUERY.items():
+        if key in merged:
+            merged[key] = _merge(merged[key], Endpoint(key[0], key[1], query, (), ""))
     return sorted(merged.values(), key=lambda e: (e.template, e.method))
 
 
