@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--lifetime", default=None,
                           help="e.g. 90d, 12h, 2w (default 90d; at most the workspace maximum, 730d)")
     generate.add_argument("--store", help="secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH] (required)")
+    generate.add_argument("--on-behalf-of", metavar="SP_APP_ID", help="for this service principal (admins)")
     revoke = sub.add_parser("revoke", help="revoke tokens by id (admins: --all-users with filters)")
     revoke.add_argument("ids", nargs="*", metavar="ID", help="Token IDs (see %%dbtoken list)")
     revoke.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -273,6 +274,10 @@ class DbTokenMagics(Magics):
         if not args.store:
             raise InputError(_STORE_MISSING)
         store = self._store(args.store, check=True)
+        if args.on_behalf_of:
+            from notebook_tokens.notebook.tokens.oauth_commands import obo_command
+
+            return _show(obo_command(self.context.manager(), args, store))
         made = self.context.manager().generate(args.comment, args.lifetime or "90d", store=store)
         expiry = humanize_until(made.info.expires) if made.info.expires else "never"
         note = ""

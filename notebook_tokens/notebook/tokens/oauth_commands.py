@@ -11,11 +11,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from notebook_tokens.core.errors import InputError, NotebookTokensError, OAuthError
+from notebook_tokens.core.lifetimes import humanize_until
 from notebook_tokens.credentials.oauthcreds import LOGIN_KEYRING_SERVICE, login_credentials, oauth_provider
 from notebook_tokens.credentials.pkce import code_from_address, start_consent
 from notebook_tokens.credentials.stores.secret import SecretStore
 from notebook_tokens.credentials.stores.specs import parse_store
 from notebook_tokens.http.oauth import post_form
+from notebook_tokens.lifecycle.obo import generate_obo
 from notebook_tokens.lifecycle.spsecrets import (
     create_sp_secret,
     list_service_principals,
@@ -25,9 +27,11 @@ from notebook_tokens.lifecycle.spsecrets import (
 from notebook_tokens.notebook.tokens.oauthlistener import wait_for_redirect
 
 if TYPE_CHECKING:
+    from notebook_tokens.credentials.stores.base import Store
+    from notebook_tokens.lifecycle.tokens import TokenManager
     from notebook_tokens.notebook.context import NotebookContext
 
-__all__ = ["login_command", "logout_command", "sp_command"]
+__all__ = ["login_command", "logout_command", "obo_command", "sp_command"]
 
 Show = Callable[..., None]
 Ask = Callable[[str], str]
@@ -139,3 +143,12 @@ def sp_command(context: NotebookContext, args: argparse.Namespace, *, show: Show
     else:
         revoke_sp_secret(session, args.application_id, args.secret_id)
         show(f"Revoked OAuth secret {args.secret_id} of {args.application_id}.")
+
+
+def obo_command(manager: TokenManager, args: argparse.Namespace, store: Store) -> str:
+    """`%dbtoken generate --on-behalf-of SP_APP_ID --store SPEC`: a service principal's PAT, never shown."""
+    made = generate_obo(manager, args.on_behalf_of, store=store, comment=args.comment,
+                        lifetime=args.lifetime or "90d")
+    expiry = humanize_until(made.info.expires) if made.info.expires else "never"
+    return (f"Generated {made.token} (Token ID {made.info.token_id}) on behalf of {args.on_behalf_of}, "
+            f"stored in {made.stored_in}; expires {expiry}. Use it with %dbtoken use {args.store}")
