@@ -162,3 +162,20 @@ def test_sp_secret_into_a_secret_scope_then_dbrest_answers_as_the_principal(ip: 
     for value in {a.split(" ", 1)[-1] for a in access if a.startswith("Bearer eyJ")}:
         assert value not in outputs
     assert secret.decode() not in outputs
+
+
+def test_sp_secret_rotate_with_pats_disabled_keeps_m2m_working(ip: Any, emulator: Any) -> None:
+    """`%dbtoken sp secret rotate`: the new secret replaces the old in the scope, m2m keeps answering, the old
+    secret is deleted, and neither value is shown."""
+    login(ip)
+    app_id = add_service_principal(emulator.workspace, "ops-bot")
+    run(ip, "dbtoken", f"sp secret create {app_id} --store secret:ops/sp")
+    old = emulator.workspace.secret_value("ops", "sp")
+    shown = run(ip, "dbtoken", f"sp secret rotate {app_id} --store secret:ops/sp")
+    new = emulator.workspace.secret_value("ops", "sp")
+    assert new is not None and old is not None and new != old
+    assert "deleted" in shown and new.decode() not in shown and old.decode() not in shown
+    assert len(emulator.workspace.oauth.sp_secrets[app_id]) == 1
+    with capture_output():
+        result = ip.run_line_magic("dbrest", f"--store m2m:{app_id}@secret:ops/sp GET {ME}")
+    assert result.data["userName"] == app_id

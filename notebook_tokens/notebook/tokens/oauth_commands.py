@@ -18,6 +18,7 @@ from notebook_tokens.credentials.stores.secret import SecretStore
 from notebook_tokens.credentials.stores.specs import parse_store
 from notebook_tokens.http.oauth import post_form
 from notebook_tokens.lifecycle.obo import generate_obo
+from notebook_tokens.lifecycle.sprotation import SpRotationResult, rotate_sp_secret
 from notebook_tokens.lifecycle.spsecrets import (
     create_sp_secret,
     list_service_principals,
@@ -129,11 +130,13 @@ def sp_command(context: NotebookContext, args: argparse.Namespace, *, show: Show
                 for s in secrets
             ]
         show("\n".join(rows) or "No service principals.")
+    elif args.secret_command == "rotate":  # noqa: S105 - a subcommand name
+        show(_rotate_text(rotate_sp_secret(
+            session, args.application_id, _sp_store(context, args.store), lifetime_days=args.lifetime,
+            old_secret_id=args.old_secret_id,
+        )))
     elif args.secret_command == "create":  # noqa: S105 - a subcommand name
-        store = parse_store(args.store, dbutils=context.dbutils)
-        inner = getattr(store, "inner", store)
-        if isinstance(inner, SecretStore) and inner.api is None:
-            inner.api = session  # a secret scope written outside a notebook: the Secrets API
+        store = _sp_store(context, args.store)
         made = create_sp_secret(session, args.application_id, store, lifetime_days=args.lifetime)
         show(
             f"Created OAuth secret {made.secret_id} for {made.application_id}, stored in {made.stored_in} "
@@ -152,3 +155,20 @@ def obo_command(manager: TokenManager, args: argparse.Namespace, store: Store) -
     expiry = humanize_until(made.info.expires) if made.info.expires else "never"
     return (f"Generated {made.token} (Token ID {made.info.token_id}) on behalf of {args.on_behalf_of}, "
             f"stored in {made.stored_in}; expires {expiry}. Use it with %dbtoken use {args.store}")
+
+
+def _sp_store(context: NotebookContext, spec: str) -> Store:
+    store = parse_store(spec, dbutils=context.dbutils)
+    inner = getattr(store, "inner", store)
+    if isinstance(inner, SecretStore) and inner.api is None:
+        inner.api = context.session()  # a secret scope written outside a notebook: the Secrets API
+    return store
+
+
+def _rotate_text(result: SpRotationResult) -> str:
+    fate = f"old secret {result.old_id} deleted" if result.old_revoked else "the old secret may still work"
+    text = (f"Rotated the OAuth secret of {result.application_id}: the new secret {result.new_id} is stored "
+            f"in {result.stored_in} (never shown) and gets access tokens; {fate}.")
+    if result.repaired:
+        text += f" Cleaned up after an interrupted rotation: {', '.join(result.repaired)}."
+    return f"{text}\nWarning: {result.warning}" if result.warning else text
