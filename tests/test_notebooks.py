@@ -17,7 +17,7 @@ from notebook_runner import KERNELSPEC, NOTEBOOKS, NotebookRun, error_outputs, r
 
 from notebook_tokens.testing import FakeWorkspace
 
-NAMES = ("quickstart", "token-lifecycle", "admin-tokens")
+NAMES = ("quickstart", "token-lifecycle", "admin-tokens", "oauth")
 PANEL_NOTEBOOKS = ("token-lifecycle", "admin-tokens")
 # Appended after Run All of a notebook with a panel: click the notebook's own panel's Refresh button, as a
 # reader would, wait for the answer and print the My tokens status line (class nt-status-line) for the test
@@ -107,6 +107,9 @@ SHOWN = {
                    "nosuchcluster"),
     "token-lifecycle": ("--store secret:", "--store keyring", "--store netrc:", "--lifetime 7d", "!curl",
                         "--netrc-file", "%dbtoken revoke", "%dbtoken rotate", "%dbtoken panel"),
+    "oauth": ("/api/2.0/preview/scim/v2/ServicePrincipals", "%dbtoken sp secret create",
+              "--store secret:ops/sp", "%dbrest --store m2m:", "%dbtoken use m2m:", "%dbtoken status",
+              "%dbtoken conf --disable", "%dbtoken conf --enable"),
     "admin-tokens": ("%dbtoken list --all-users", "--expired", "--unused-days", "bulk_revoke",
                      "TokenManager(notebook_tokens.session())", "%dbtoken conf", "%dbtoken panel"),
 }
@@ -271,3 +274,35 @@ def test_panel_is_live_after_run_all(name: str, runs: _Runs) -> None:
     printed = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
     assert "PANEL SHOWS THE TOKEN IN USE: True" in printed, printed  # not stale rows for a revoked token
     assert re.search(r"PANEL REFRESH: info \d+ tokens?\.", printed), printed
+
+
+@pytest.fixture
+def oauth(runs: _Runs) -> NotebookRun:
+    return runs["oauth"]
+
+
+def test_oauth_notebook_leaves_the_workspace_as_it_found_it(oauth: NotebookRun) -> None:
+    """PATs on again; the principal, its secrets and the ops scope it made are gone."""
+    assert oauth.error is None, str(oauth.error)[-2000:]
+    ws = oauth.workspace
+    assert ws.conf["enableTokensConfig"] == "true"
+    made = [app for app, sp in ws.service_principals.items() if sp.get("displayName") == "ops-automation"]
+    assert made == [] and "ops" not in ws.scopes
+    assert all(secrets == [] for secrets in ws.oauth.sp_secrets.values())
+
+
+def test_oauth_notebook_worked_with_pats_disabled(oauth: NotebookRun) -> None:
+    """With PATs off the admin's PAT got 403; the principal called SCIM Me with its OAuth access token."""
+    printed = "".join(o.get("text", "") for c in oauth.notebook.cells for o in c.get("outputs", []))
+    assert "with the PAT: 403" in printed
+    bearers = [r for r in oauth.workspace.requests
+               if (r.header("authorization") or "").startswith("Bearer eyJ") and r.path.endswith("/Me")]
+    assert bearers
+
+
+def test_oauth_values_are_in_the_scanned_set(oauth: NotebookRun) -> None:
+    """The scan looks for the client secret (sent to /oidc/v1/token) and every access token the run used."""
+    values = set(oauth.secret_values())
+    assert any(v.startswith("dose") for v in values)
+    assert any(v.startswith("eyJ") for v in values)
+    assert oauth.leaks() == []

@@ -26,7 +26,7 @@ from notebook_tokens.testing import EmulatorServer, FakeWorkspace
 
 TESTS = Path(__file__).resolve().parent.parent
 NOTEBOOKS = TESTS.parent / "notebooks"
-NAMES = ("quickstart", "token-lifecycle", "admin-tokens")
+NAMES = ("quickstart", "token-lifecycle", "admin-tokens", "oauth")
 _KERNEL_IDLE = (
     "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| Idle/.test(e.textContent))"
 )
