@@ -3,6 +3,7 @@ personal access tokens disabled: the test plays the browser against the emulator
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterator
@@ -179,3 +180,37 @@ def test_sp_secret_rotate_with_pats_disabled_keeps_m2m_working(ip: Any, emulator
     with capture_output():
         result = ip.run_line_magic("dbrest", f"--store m2m:{app_id}@secret:ops/sp GET {ME}")
     assert result.data["userName"] == app_id
+
+
+def test_no_oauth_value_in_outputs_history_or_logs(
+    ip: Any, emulator: Any, memory_keyring: MemoryKeyring, caplog: pytest.LogCaptureFixture, tmp_path: Any
+) -> None:
+    """The acceptance scan beyond outputs: after login, sp secret create/rotate and m2m calls, no client
+    secret, access token or refresh token is in the outputs, IPython's history database or the logs."""
+    from notebook_runner import OAUTH_RE, oauth_form_values, scan
+
+    caplog.set_level(logging.DEBUG)
+    shown = login(ip)
+    app_id = add_service_principal(emulator.workspace, "ops-bot")
+    for line in (f"sp secret create {app_id} --store secret:ops/sp", f"sp secret rotate {app_id} --store "
+                 "secret:ops/sp", "sp list", f"use m2m:{app_id}@secret:ops/sp", "", "whoami"):
+        ip.history_manager.store_inputs(len(shown), f"%dbtoken {line}")
+        shown += run(ip, "dbtoken", line)
+    shown += run(ip, "dbrest", f"GET {ME}")
+    ip.history_manager.writeout_cache()
+    requests_made = list(emulator.workspace.requests)
+    values = {(r.header("authorization") or "").split(" ", 1)[-1] for r in requests_made}
+    oidc = [r for r in requests_made if r.path.startswith("/oidc/")]
+    values |= {v for r in oidc for v in oauth_form_values(r.body or b"")}
+    values |= set(memory_keyring.passwords.values())
+    values |= {(emulator.workspace.secret_value("ops", "sp") or b"").decode()}
+    assert any(v.startswith("eyJ") for v in values) and any(v.startswith("dose") for v in values)
+    dumps = {
+        "outputs": shown,
+        "history": "\n".join(ip.history_manager.db.iterdump()),
+        "logs": caplog.text,
+    }
+    for name, text in dumps.items():
+        (tmp_path / name).write_text(text)
+    assert scan([tmp_path / name for name in dumps], sorted(v for v in values if len(v) >= 8)) == []
+    assert not OAUTH_RE.search(caplog.text.encode())
