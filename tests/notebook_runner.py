@@ -36,6 +36,11 @@ REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 TESTS = Path(__file__).resolve().parent
 PAT_RE = re.compile(rb"dapi[0-9a-f]{32}")
+# OAuth values by shape: a service principal's secret (`dose` + 32 hex, the platform's shape) and a JWT access
+# token (`eyJ…` header, `.`, `eyJ…` claims): the emulator keeps only their SHA-256, so they are found by shape
+OAUTH_RE = re.compile(rb"dose[0-9a-f]{32}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}")
+# the form fields of /oidc/v1/token and /revoke that carry a secret (client secret, refresh token, code)
+_OAUTH_FIELDS = ("client_secret", "refresh_token", "token", "code", "code_verifier")
 # `make compat` runs the stand-in runtime as the environment under test (tests/runtimes/*.txt)
 RUNTIME_VERSION = os.environ.get("NOTEBOOK_TOKENS_TEST_RUNTIME_VERSION", "15.4.x-scala2.12")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -95,6 +100,7 @@ def scan(paths: Iterable[Path], values: Iterable[str]) -> list[str]:
     for path in paths:
         data = path.read_bytes()
         found.extend(f"{path.name}: PAT-shaped string at byte {m.start()}" for m in PAT_RE.finditer(data))
+        found.extend(f"{path.name}: OAuth-shaped string at byte {m.start()}" for m in OAUTH_RE.finditer(data))
         found.extend(f"{path.name}: {what}" for what, needle in needles if needle in data)
     return found
 
@@ -105,7 +111,9 @@ def pats_in_files(root: Path, *, skip: Iterable[Path] = ()) -> set[str]:
     found: set[str] = set()
     for path in root.rglob("*"):
         if path.is_file() and path.resolve() not in skipped and path.stat().st_size < 1_000_000:
-            found.update(m.decode() for m in PAT_RE.findall(path.read_bytes()))
+            data = path.read_bytes()
+            found.update(m.decode() for m in PAT_RE.findall(data))
+            found.update(m.decode() for m in OAUTH_RE.findall(data))
     return found
 
 
@@ -124,6 +132,17 @@ def workspace_secrets(ws: FakeWorkspace) -> Iterable[str]:
             if name.lower() == "authorization" and value.startswith("Bearer "):
                 yield value.removeprefix("Bearer ").strip()
         yield from (m.decode() for m in PAT_RE.findall(request.body or b""))
+        yield from (m.decode() for m in OAUTH_RE.findall(request.body or b""))
+        if request.path.startswith("/oidc/"):
+            yield from oauth_form_values(request.body or b"")
+
+
+def oauth_form_values(body: bytes) -> list[str]:
+    """The secret fields of an OIDC form post: what a grant sent (client secret, refresh token, code)."""
+    from urllib.parse import parse_qs
+
+    fields = parse_qs(body.decode("utf-8", "replace"))
+    return [value for name in _OAUTH_FIELDS for value in fields.get(name, [])]
 
 
 def load(name_or_path: str | Path) -> Any:

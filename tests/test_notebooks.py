@@ -18,7 +18,7 @@ from notebook_runner import KERNELSPEC, NOTEBOOKS, NotebookRun, error_outputs, r
 from notebook_tokens.core.scopes import needed_scope
 from notebook_tokens.testing import FakeWorkspace
 
-NAMES = ("quickstart", "token-lifecycle", "admin-tokens", "least-privilege")
+NAMES = ("quickstart", "token-lifecycle", "admin-tokens", "least-privilege", "oauth")
 PANEL_NOTEBOOKS = ("token-lifecycle", "admin-tokens")
 # Appended after Run All of a notebook with a panel: click the notebook's own panel's Refresh button, as a
 # reader would, wait for the answer and print the My tokens status line (class nt-status-line) for the test
@@ -108,6 +108,9 @@ SHOWN = {
                    "nosuchcluster"),
     "token-lifecycle": ("--store secret:", "--store keyring", "--store netrc:", "--lifetime 7d", "!curl",
                         "--netrc-file", "%dbtoken revoke", "%dbtoken rotate", "%dbtoken panel"),
+    "oauth": ("/api/2.0/preview/scim/v2/ServicePrincipals", "%dbtoken sp secret create",
+              "--store secret:ops/sp", "%dbrest --store m2m:", "%dbtoken use m2m:", "%dbtoken status",
+              "%dbtoken conf --disable", "%dbtoken conf --enable"),
     "admin-tokens": ("%dbtoken list --all-users", "--expired", "--unused-days", "bulk_revoke",
                      "TokenManager(notebook_tokens.session())", "%dbtoken conf", "%dbtoken panel"),
     "least-privilege": ("%dbtoken scopes --reset", "%dbtoken scopes", "--scopes observed",
@@ -294,8 +297,9 @@ def test_every_path_a_notebook_uses_maps_to_a_scope(name: str) -> None:
 
 
 def test_every_call_a_notebook_made_maps_to_a_scope(run: NotebookRun) -> None:
-    """The calls the workspace saw from a run (the extension's own included) all map to a scope."""
-    paths = {r.path for r in run.workspace.requests}
+    """The API calls the workspace saw from a run (the extension's own included) all map to a scope (the
+    OIDC endpoints authenticate the client themselves and take no scope)."""
+    paths = {r.path for r in run.workspace.requests if r.path.startswith("/api/")}
     assert paths and [p for p in sorted(paths) if needed_scope(next(
         r.method for r in run.workspace.requests if r.path == p), p) is None] == []
 
@@ -331,3 +335,35 @@ def test_least_privilege_token_is_refused_writes_and_secrets(least: NotebookRun)
 
 def test_least_privilege_leaves_no_token_behind(least: NotebookRun) -> None:
     assert not [c for c in _comments(least) if c.startswith("cluster report")]
+
+
+@pytest.fixture
+def oauth(runs: _Runs) -> NotebookRun:
+    return runs["oauth"]
+
+
+def test_oauth_notebook_leaves_the_workspace_as_it_found_it(oauth: NotebookRun) -> None:
+    """PATs on again; the principal, its secrets and the ops scope it made are gone."""
+    assert oauth.error is None, str(oauth.error)[-2000:]
+    ws = oauth.workspace
+    assert ws.conf["enableTokensConfig"] == "true"
+    made = [app for app, sp in ws.service_principals.items() if sp.get("displayName") == "ops-automation"]
+    assert made == [] and "ops" not in ws.scopes
+    assert all(secrets == [] for secrets in ws.oauth.sp_secrets.values())
+
+
+def test_oauth_notebook_worked_with_pats_disabled(oauth: NotebookRun) -> None:
+    """With PATs off the admin's PAT got 403; the principal called SCIM Me with its OAuth access token."""
+    printed = "".join(o.get("text", "") for c in oauth.notebook.cells for o in c.get("outputs", []))
+    assert "with the PAT: 403" in printed
+    bearers = [r for r in oauth.workspace.requests
+               if (r.header("authorization") or "").startswith("Bearer eyJ") and r.path.endswith("/Me")]
+    assert bearers
+
+
+def test_oauth_values_are_in_the_scanned_set(oauth: NotebookRun) -> None:
+    """The scan looks for the client secret (sent to /oidc/v1/token) and every access token the run used."""
+    values = set(oauth.secret_values())
+    assert any(v.startswith("dose") for v in values)
+    assert any(v.startswith("eyJ") for v in values)
+    assert oauth.leaks() == []

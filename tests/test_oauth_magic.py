@@ -3,6 +3,7 @@ personal access tokens disabled: the test plays the browser against the emulator
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterator
@@ -162,3 +163,54 @@ def test_sp_secret_into_a_secret_scope_then_dbrest_answers_as_the_principal(ip: 
     for value in {a.split(" ", 1)[-1] for a in access if a.startswith("Bearer eyJ")}:
         assert value not in outputs
     assert secret.decode() not in outputs
+
+
+def test_sp_secret_rotate_with_pats_disabled_keeps_m2m_working(ip: Any, emulator: Any) -> None:
+    """`%dbtoken sp secret rotate`: the new secret replaces the old in the scope, m2m keeps answering, the old
+    secret is deleted, and neither value is shown."""
+    login(ip)
+    app_id = add_service_principal(emulator.workspace, "ops-bot")
+    run(ip, "dbtoken", f"sp secret create {app_id} --store secret:ops/sp")
+    old = emulator.workspace.secret_value("ops", "sp")
+    shown = run(ip, "dbtoken", f"sp secret rotate {app_id} --store secret:ops/sp")
+    new = emulator.workspace.secret_value("ops", "sp")
+    assert new is not None and old is not None and new != old
+    assert "deleted" in shown and new.decode() not in shown and old.decode() not in shown
+    assert len(emulator.workspace.oauth.sp_secrets[app_id]) == 1
+    with capture_output():
+        result = ip.run_line_magic("dbrest", f"--store m2m:{app_id}@secret:ops/sp GET {ME}")
+    assert result.data["userName"] == app_id
+
+
+def test_no_oauth_value_in_outputs_history_or_logs(
+    ip: Any, emulator: Any, memory_keyring: MemoryKeyring, caplog: pytest.LogCaptureFixture, tmp_path: Any
+) -> None:
+    """The acceptance scan beyond outputs: after login, sp secret create/rotate and m2m calls, no client
+    secret, access token or refresh token is in the outputs, IPython's history database or the logs."""
+    from notebook_runner import OAUTH_RE, oauth_form_values, scan
+
+    caplog.set_level(logging.DEBUG)
+    shown = login(ip)
+    app_id = add_service_principal(emulator.workspace, "ops-bot")
+    for line in (f"sp secret create {app_id} --store secret:ops/sp", f"sp secret rotate {app_id} --store "
+                 "secret:ops/sp", "sp list", f"use m2m:{app_id}@secret:ops/sp", "", "whoami"):
+        ip.history_manager.store_inputs(len(shown), f"%dbtoken {line}")
+        shown += run(ip, "dbtoken", line)
+    shown += run(ip, "dbrest", f"GET {ME}")
+    ip.history_manager.writeout_cache()
+    requests_made = list(emulator.workspace.requests)
+    values = {(r.header("authorization") or "").split(" ", 1)[-1] for r in requests_made}
+    oidc = [r for r in requests_made if r.path.startswith("/oidc/")]
+    values |= {v for r in oidc for v in oauth_form_values(r.body or b"")}
+    values |= set(memory_keyring.passwords.values())
+    values |= {(emulator.workspace.secret_value("ops", "sp") or b"").decode()}
+    assert any(v.startswith("eyJ") for v in values) and any(v.startswith("dose") for v in values)
+    dumps = {
+        "outputs": shown,
+        "history": "\n".join(ip.history_manager.db.iterdump()),
+        "logs": caplog.text,
+    }
+    for name, text in dumps.items():
+        (tmp_path / name).write_text(text)
+    assert scan([tmp_path / name for name in dumps], sorted(v for v in values if len(v) >= 8)) == []
+    assert not OAUTH_RE.search(caplog.text.encode())

@@ -27,7 +27,7 @@ from notebook_tokens.testing import EmulatorServer, FakeWorkspace
 
 TESTS = Path(__file__).resolve().parent.parent
 NOTEBOOKS = TESTS.parent / "notebooks"
-NAMES = ("quickstart", "token-lifecycle", "admin-tokens", "least-privilege")
+NAMES = ("quickstart", "token-lifecycle", "admin-tokens", "least-privilege", "oauth")
 _KERNEL_IDLE = (
     "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| Idle/.test(e.textContent))"
 )

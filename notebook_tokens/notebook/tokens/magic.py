@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "the least set for this kernel's calls (see %%dbtoken scopes); default every API")
     generate.add_argument("--autoscope", action="store_true",
                           help="let the platform narrow the token to the APIs it uses")
+    generate.add_argument("--on-behalf-of", metavar="SP_APP_ID", help="for this service principal (admins)")
     revoke = sub.add_parser("revoke", help="revoke tokens by id (admins: --all-users with filters)")
     revoke.add_argument("ids", nargs="*", metavar="ID", help="Token IDs (see %%dbtoken list)")
     revoke.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -168,6 +169,11 @@ def _add_oauth_parsers(sub: Any) -> None:
     create.add_argument("application_id", metavar="SP_APP_ID")
     create.add_argument("--store", required=True, help="secret:SCOPE/KEY, keyring[:SERVICE], netrc[:PATH]")
     create.add_argument("--lifetime", type=int, metavar="DAYS", help="default 730 days")
+    rotate = secret_sub.add_parser("rotate", help="replace the secret in a store, then delete the old one")
+    rotate.add_argument("application_id", metavar="SP_APP_ID")
+    rotate.add_argument("--store", required=True, help="the store that holds the secret")
+    rotate.add_argument("--lifetime", type=int, metavar="DAYS", help="of the new secret (default 730 days)")
+    rotate.add_argument("--old-secret-id", help="the id of the secret the store holds, when not known")
     revoke = secret_sub.add_parser("revoke", help="delete one OAuth secret")
     revoke.add_argument("application_id", metavar="SP_APP_ID")
     revoke.add_argument("secret_id", metavar="SECRET_ID")
@@ -288,6 +294,10 @@ class DbTokenMagics(Magics):
         if not args.store:
             raise InputError(_STORE_MISSING)
         store = self._store(args.store, check=True)
+        if args.on_behalf_of:
+            from notebook_tokens.notebook.tokens.oauth_commands import obo_command
+
+            return _show(obo_command(self.context.manager(), args, store))
         scopes = resolve_scopes(args.scopes, _show)
         made = self.context.manager().generate(args.comment, args.lifetime or "90d", store=store,
                                                scopes=scopes, autoscope=args.autoscope)

@@ -11,11 +11,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from notebook_tokens.core.errors import InputError, NotebookTokensError, OAuthError
+from notebook_tokens.core.lifetimes import humanize_until
 from notebook_tokens.credentials.oauthcreds import LOGIN_KEYRING_SERVICE, login_credentials, oauth_provider
 from notebook_tokens.credentials.pkce import code_from_address, start_consent
 from notebook_tokens.credentials.stores.secret import SecretStore
 from notebook_tokens.credentials.stores.specs import parse_store
 from notebook_tokens.http.oauth import post_form
+from notebook_tokens.lifecycle.obo import generate_obo
+from notebook_tokens.lifecycle.sprotation import SpRotationResult, rotate_sp_secret
 from notebook_tokens.lifecycle.spsecrets import (
     create_sp_secret,
     list_service_principals,
@@ -25,9 +28,11 @@ from notebook_tokens.lifecycle.spsecrets import (
 from notebook_tokens.notebook.tokens.oauthlistener import wait_for_redirect
 
 if TYPE_CHECKING:
+    from notebook_tokens.credentials.stores.base import Store
+    from notebook_tokens.lifecycle.tokens import TokenManager
     from notebook_tokens.notebook.context import NotebookContext
 
-__all__ = ["login_command", "logout_command", "sp_command"]
+__all__ = ["login_command", "logout_command", "obo_command", "sp_command"]
 
 Show = Callable[..., None]
 Ask = Callable[[str], str]
@@ -125,11 +130,13 @@ def sp_command(context: NotebookContext, args: argparse.Namespace, *, show: Show
                 for s in secrets
             ]
         show("\n".join(rows) or "No service principals.")
+    elif args.secret_command == "rotate":  # noqa: S105 - a subcommand name
+        show(_rotate_text(rotate_sp_secret(
+            session, args.application_id, _sp_store(context, args.store), lifetime_days=args.lifetime,
+            old_secret_id=args.old_secret_id,
+        )))
     elif args.secret_command == "create":  # noqa: S105 - a subcommand name
-        store = parse_store(args.store, dbutils=context.dbutils)
-        inner = getattr(store, "inner", store)
-        if isinstance(inner, SecretStore) and inner.api is None:
-            inner.api = session  # a secret scope written outside a notebook: the Secrets API
+        store = _sp_store(context, args.store)
         made = create_sp_secret(session, args.application_id, store, lifetime_days=args.lifetime)
         show(
             f"Created OAuth secret {made.secret_id} for {made.application_id}, stored in {made.stored_in} "
@@ -139,3 +146,29 @@ def sp_command(context: NotebookContext, args: argparse.Namespace, *, show: Show
     else:
         revoke_sp_secret(session, args.application_id, args.secret_id)
         show(f"Revoked OAuth secret {args.secret_id} of {args.application_id}.")
+
+
+def obo_command(manager: TokenManager, args: argparse.Namespace, store: Store) -> str:
+    """`%dbtoken generate --on-behalf-of SP_APP_ID --store SPEC`: a service principal's PAT, never shown."""
+    made = generate_obo(manager, args.on_behalf_of, store=store, comment=args.comment,
+                        lifetime=args.lifetime or "90d")
+    expiry = humanize_until(made.info.expires) if made.info.expires else "never"
+    return (f"Generated {made.token} (Token ID {made.info.token_id}) on behalf of {args.on_behalf_of}, "
+            f"stored in {made.stored_in}; expires {expiry}. Use it with %dbtoken use {args.store}")
+
+
+def _sp_store(context: NotebookContext, spec: str) -> Store:
+    store = parse_store(spec, dbutils=context.dbutils)
+    inner = getattr(store, "inner", store)
+    if isinstance(inner, SecretStore) and inner.api is None:
+        inner.api = context.session()  # a secret scope written outside a notebook: the Secrets API
+    return store
+
+
+def _rotate_text(result: SpRotationResult) -> str:
+    fate = f"old secret {result.old_id} deleted" if result.old_revoked else "the old secret may still work"
+    text = (f"Rotated the OAuth secret of {result.application_id}: the new secret {result.new_id} is stored "
+            f"in {result.stored_in} (never shown) and gets access tokens; {fate}.")
+    if result.repaired:
+        text += f" Cleaned up after an interrupted rotation: {', '.join(result.repaired)}."
+    return f"{text}\nWarning: {result.warning}" if result.warning else text
