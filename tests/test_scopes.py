@@ -73,6 +73,8 @@ def test_the_map_agrees_with_the_emulator() -> None:
 
 def test_scopes_json_ships_in_the_wheel(tmp_path: Path) -> None:
     """hatchling puts package data in the wheel: core/scopes.json is there, so the loader finds it."""
+    pytest.importorskip("hatchling", reason="builds the wheel without isolation: needs the dev extra")
+    pytest.importorskip("pip", reason="builds the wheel with pip: needs the dev extra")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                     "-w", str(tmp_path), str(REPO)], check=True, capture_output=True, timeout=300)
     wheel = next(tmp_path.glob("notebook_tokens-*.whl"))
@@ -125,10 +127,12 @@ def test_least_privilege_story(ip: InteractiveShell, db_env: Any, tmp_path: Path
     listed, _ = dbtoken(ip, "list")
     assert "clusters:read" in listed and "all APIs" in listed
     from databricks.sdk import WorkspaceClient
+    from databricks.sdk.service.settings import PublicTokenInfo
 
     sdk = WorkspaceClient(host=db_env.url, token=db_env.workspace.admin_token)
     mine = [t for t in sdk.tokens.list() if (t.comment or "").startswith("bi ")]
-    assert [t.scopes for t in mine] == [["clusters:read"]]
+    if "scopes" in PublicTokenInfo.__dataclass_fields__:  # SDKs before token scopes (DBR 14.3-16.4) drop them
+        assert [t.scopes for t in mine] == [["clusters:read"]]
 
 
 def test_unknown_scope_is_refused_before_calling(ip: InteractiveShell, db_env: Any,
