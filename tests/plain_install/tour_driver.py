@@ -10,7 +10,7 @@ from pathlib import Path
 from IPython import get_ipython
 from IPython.utils.capture import capture_output
 
-# names README's tour leaves to the reader (NOTES-firstcontact.md proposes writing them into the tour):
+# names a tour may leave to the reader (README now defines both; kept for older READMEs and edits):
 # defined only when a cell uses them and they are not defined yet, and said so in the output
 READER_DEFINES = {  # a use of the name -> the statement that defines it
     r"\$cluster_id": "cluster_id = terminated[0]",
