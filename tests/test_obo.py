@@ -3,16 +3,13 @@ into a store, never shown, and a create whose answer was lost leaves no token be
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from IPython.core.error import UsageError
-from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 from tokensupport import session_for
-from traitlets.config import Config
 
 from notebook_tokens.core.errors import InputError, TokenLifecycleError, TokensDisabledError
 from notebook_tokens.core.redact import Token
@@ -62,20 +59,6 @@ def test_obo_is_refused_before_any_call_when_pats_are_disabled(emulator: Any, tm
     with pytest.raises(TokensDisabledError):
         generate_obo(manager, app_id, store=parse_store(f"netrc:{tmp_path / 'netrc'}"))
     assert not any(r.path == OBO for r in emulator.workspace.requests)
-
-
-@pytest.fixture
-def ip(db_env: Any) -> Iterator[Any]:
-    """A real shell on the emulator as its admin (DATABRICKS_HOST/TOKEN), in-memory history."""
-    created = not InteractiveShell.initialized()
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    shell = InteractiveShell.instance(config=config)
-    shell.run_line_magic("load_ext", "notebook_tokens")
-    yield shell
-    shell.run_line_magic("unload_ext", "notebook_tokens")
-    if created:
-        InteractiveShell.clear_instance()
 
 
 def test_magic_generate_on_behalf_of_never_shows_the_value(emulator: Any, tmp_path: Path, ip: Any) -> None:

@@ -3,7 +3,6 @@ that needs no API (netrc, keyring) opens no workspace session."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,22 +27,6 @@ def keyring_reads(memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(memory_keyring, "get_password", counted)
     return reads
-
-
-@pytest.fixture
-def ip(db_env: Any) -> Iterator[InteractiveShell]:
-    from IPython.core.interactiveshell import InteractiveShell
-    from traitlets.config import Config
-
-    created = not InteractiveShell.initialized()
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    shell = InteractiveShell.instance(config=config)
-    shell.run_line_magic("load_ext", "notebook_tokens")
-    yield shell
-    shell.run_line_magic("unload_ext", "notebook_tokens")
-    if created:
-        InteractiveShell.clear_instance()
 
 
 def test_use_keyring_reads_the_keyring_once(
