@@ -44,7 +44,8 @@ def _decode(buf: bytes, start: int, right: int, padded: int) -> re.Match[bytes] 
     ends.append(start + (right - start) // 4 * 4)
     for end in ends:
         try:
-            decoded = binascii.a2b_base64(buf[start:end].translate(_TO_STANDARD), strict_mode=True)
+            # b64decode(validate=True), not a2b_base64(strict_mode=True): that keyword is Python 3.11+
+            decoded = base64.b64decode(buf[start:end].translate(_TO_STANDARD), validate=True)
         except binascii.Error:
             continue
         match = _PAT.search(decoded)
