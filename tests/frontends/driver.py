@@ -16,7 +16,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,8 @@ from labdriver import (  # tests/browser is not a package: a path entry
     free_port,
     lab_env,
     launch_chromium,
+    launch_server,
+    stop_server,
     write_notebook,
 )
 from venvs import Frontend
@@ -70,30 +71,11 @@ class Server:
         return command
 
     def start(self, timeout: float = 90.0) -> Server:
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(self.command(), env=self.env, stdout=log,
-                                            stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.app} exited early:\n{self.log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/status", timeout=2) as answer:
-                    if answer.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"{self.app} did not start in {timeout:.0f}s:\n{self.log.read_text()[-3000:]}")
+        self.process = launch_server(self.command(), self.env, self.log, self.url, self.app, timeout)
+        return self
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        stop_server(self.process)
         self.process = None
 
     def notebook_url(self, name: str) -> str:
