@@ -13,7 +13,7 @@ import shlex
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments
 
 from notebook_tokens.core.errors import (
@@ -24,6 +24,7 @@ from notebook_tokens.core.errors import (
     TransportError,
 )
 from notebook_tokens.core.redact import redact
+from notebook_tokens.notebook.rest.expand import expand_line
 
 if TYPE_CHECKING:
     from notebook_tokens.notebook.context import NotebookContext
@@ -49,6 +50,7 @@ class DbRestMagics(Magics):
         self._ip: Any = shell  # Magics.shell is typed Optional; this one always has a shell
         self._parsed: dict[str, Any] = {}
 
+    @no_var_expand  # expand_line does IPython's expansion, only for a line that has something to expand
     @magic_arguments()
     @argument("-o", "--out", metavar="NAME", help="store the result data in this notebook variable")
     @argument("-q", "--quiet", action="store_true", help="display nothing (the line form still returns)")
@@ -95,36 +97,37 @@ class DbRestMagics(Magics):
         Tab completes methods, paths and name== query parameters from databricks-sdk's API.
         """
         try:
-            return self._run(line, cell)
+            return self._run(expand_line(self._ip, line), cell)
         except _USER_ERRORS as exc:
             raise UsageError(redact(str(exc))) from None
 
     def _run(self, line: str, cell: str | None) -> RestResult | ApiDoc | Snippet:
-        from notebook_tokens.notebook.rest import apihelp
-        from notebook_tokens.notebook.rest import call as restcall
+        # modules, not packages, in these imports: `from package import module` runs importlib's
+        # Python-level _handle_fromlist on every call
+        from notebook_tokens.notebook.rest.apihelp import api_doc, presend_note
+        from notebook_tokens.notebook.rest.call import CallOptions, call
         from notebook_tokens.notebook.rest.parse import parse_request
 
-        args = self._parse_line(line)
+        args, finder, request = self._parse_line(line)
         if args.doc:
-            return apihelp.api_doc(*_doc_target(args.request))
-        finder = _compile_extract(args.extract)
-        _check_options(args)
+            return api_doc(*_doc_target(args.request))
         namespace = self._ip.user_ns
-        request = parse_request(args.request, cell, namespace)  # every input check before any session
+        if request is None or cell is not None:  # every input check before any session
+            request = parse_request(args.request, cell, namespace)
         if args.as_form:
             return self._export(args, request, cell)
-        note = "" if args.quiet else apihelp.presend_note(request.method, request.path)
+        note = "" if args.quiet else presend_note(request.method, request.path)
         if note:
             from notebook_tokens.notebook.rest.render import note_bundle
 
             _display(note_bundle(note))
         progress = None if args.quiet else _Progress()
         all_pages = args.all_pages or args.max_pages is not None  # --max-pages alone means --all
-        options = restcall.CallOptions(all_pages, args.max_pages, args.timeout, args.table, progress)
+        options = CallOptions(all_pages, args.max_pages, args.timeout, args.table, progress)
         with self.context.call_session(store=args.store, profile=args.profile, host=args.host) as session:
             if not request.path.startswith("/"):  # an absolute URL: only the workspace's own origin
                 request = parse_request(args.request, cell, namespace, host=session.host)
-            result = restcall.call(session, request, options)
+            result = call(session, request, options)
         if progress is not None:
             progress.done(result.pages, result.elapsed.total_seconds())
         return self._finish(args, result, finder)
@@ -142,13 +145,14 @@ class DbRestMagics(Magics):
     def _finish(self, args: Any, result: RestResult, finder: Any) -> RestResult:
         if args.verbose and not args.quiet:
             _display(result.request._repr_mimebundle_()[0])
-        if not result.ok and args.raise_errors:
+        ok = result.ok
+        if not ok and args.raise_errors:
             raise ApiError(
                 result.status_code, result.error_code, result.message or result.reason, result.hint
             )
-        if result.ok and finder is not None:
+        if ok and finder is not None:
             result.data = finder.search(result.data)
-        if result.ok and args.out:
+        if ok and args.out:
             self._ip.user_ns[args.out] = result.data
         if args.quiet:
             result.quiet_in = self._ip.execution_count
@@ -159,15 +163,26 @@ class DbRestMagics(Magics):
             _display(note_bundle(result.note))
         return result
 
-    def _parse_line(self, line: str) -> Any:
-        # Parsing is a pure function of the line, and re-running a cell repeats it: keep recent parses
-        # (argparse costs more than the rest of %dbrest's own work together).
-        args = self._parsed.get(line)
-        if args is None:
-            args = self._parsed[line] = _parse_words(self.dbrest.parser, _split(line))
+    def _parse_line(self, line: str) -> tuple[Any, Any, RestRequest | None]:
+        """The options, the compiled -e expression and the request a line alone makes (None for --doc).
+
+        Parsing is a pure function of the (expanded) line, and re-running a cell repeats it: keep recent
+        parses (argparse costs more than the rest of %dbrest's own work together). A line's failures are
+        not kept: they raise every time. A cell's body is parsed per call (it may hold $name)."""
+        parsed = self._parsed.get(line)
+        if parsed is None:
+            from notebook_tokens.notebook.rest.parse import parse_request
+
+            args = _parse_words(self.dbrest.parser, _split(line))
+            request = None
+            if not args.doc:
+                finder = _compile_extract(args.extract)
+                _check_options(args)
+                request = parse_request(args.request)  # the line's own checks; a cell body is added later
+            parsed = self._parsed[line] = (args, None if args.doc else finder, request)
             if len(self._parsed) > _PARSE_CACHE_SIZE:
                 del self._parsed[next(iter(self._parsed))]
-        return args
+        return parsed
 
 
 def _doc_target(words: list[str]) -> tuple[str | None, str]:
