@@ -254,3 +254,16 @@ def test_config_default_store_switches_the_credential_of_later_cells(
         run(ip, '%config NotebookTokens.default_store = ""')
     who, _ = run(ip, "%dbrest GET /api/2.0/preview/scim/v2/Me -e userName -q")
     assert who.data == db_env.workspace.admin_user_name
+
+
+def test_config_timeout_reaches_the_next_call_after_a_cached_one(ip: InteractiveShell, db_env: Any) -> None:
+    """The default session's settings are kept between calls: a %config change must still reach it."""
+    context = ip.magics_manager.registry["DbRestMagics"].context
+    run(ip, "%dbrest GET /api/2.0/clusters/list -q")
+    try:
+        run(ip, "%config NotebookTokens.timeout = 7.5")
+        run(ip, "%dbrest GET /api/2.0/clusters/list -q")
+        assert context.session().timeout == (10.0, 7.5)
+    finally:
+        run(ip, "%config NotebookTokens.timeout = 60.0")
+    assert context.session().timeout == (10.0, 60.0)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from traitlets import Bool, Float, Int, Unicode
@@ -53,6 +51,19 @@ class NotebookContext:
         self._session: WorkspaceSession | None = None
         self._session_key: tuple[Any, ...] | None = None
         self._manager: TokenManager | None = None
+        # the default session's key, kept between calls: three traitlets reads per %dbrest otherwise
+        self._wanted: tuple[str | None, str | None, float] | None = None
+        self.config.observe(self._settings_changed, names=["default_store", "default_profile", "timeout"])
+
+    def _settings_changed(self, change: Any) -> None:
+        self._wanted = None
+
+    def _wanted_key(self) -> tuple[str | None, str | None, float]:
+        """(store, profile, read timeout) the default session should have, as the settings say now."""
+        wanted = self._wanted
+        if wanted is None:
+            wanted = self._wanted = (*self._default_choice(), float(self.config.timeout))
+        return wanted
 
     @property
     def dbutils(self) -> Any | None:
@@ -86,12 +97,14 @@ class NotebookContext:
         """The default session (cached while the settings stay the same), or a new one for overrides."""
         from notebook_tokens.http.workspace import WorkspaceSession
 
-        read_timeout = float(timeout if timeout is not None else self.config.timeout)
         if store or profile or host:
+            read_timeout = float(timeout if timeout is not None else self.config.timeout)
             creds = self.credentials(store=store, profile=profile, host=host)
             return WorkspaceSession(creds, timeout=(10.0, read_timeout))
-        default_store, default_profile = self._default_choice()
-        key = (default_store, default_profile, read_timeout)
+        key = self._wanted_key()
+        if timeout is not None:
+            key = (key[0], key[1], float(timeout))
+        default_store, default_profile, read_timeout = key
         with self._lock:
             if self._session is None or self._session_key != key:
                 creds = self.credentials(store=default_store, profile=default_profile)
@@ -102,18 +115,13 @@ class NotebookContext:
                 self._manager = None
             return self._session
 
-    @contextmanager
     def call_session(
         self, *, store: str | None = None, profile: str | None = None, host: str | None = None
-    ) -> Iterator[WorkspaceSession]:
-        """`session()` for one call. A one-off session (made for overrides) is closed afterwards: its auth
-        refers back to it, so otherwise its sockets stay open until the cyclic garbage collector runs."""
-        session = self.session(store=store, profile=profile, host=host)
-        try:
-            yield session
-        finally:
-            if session is not self._session:
-                session.close()
+    ) -> _CallSession:
+        """`session()` for one call, as a context manager. A one-off session (made for overrides) is closed
+        afterwards: its auth refers back to it, so otherwise its sockets stay open until the cyclic garbage
+        collector runs. A plain class: %dbrest enters one per call, and contextlib's generator costs more."""
+        return _CallSession(self, self.session(store=store, profile=profile, host=host))
 
     def use(self, spec: str) -> Credentials:
         """Make `spec` (a store spec or `profile:NAME`) the default credential of this notebook. The
@@ -132,6 +140,7 @@ class NotebookContext:
         read_timeout = float(self.config.timeout)
         with self._lock:
             self._used_spec = spec
+            self._wanted = None
             if self._session is not None and self._session.host == creds.host:
                 # the same session object: a panel or manager holding it follows the switch
                 self._session.use(creds)
@@ -177,3 +186,17 @@ class NotebookContext:
                 self._session.close()
             self._session = None
             self._manager = None
+
+
+class _CallSession:
+    __slots__ = ("_context", "_session")
+
+    def __init__(self, context: NotebookContext, session: WorkspaceSession) -> None:
+        self._context, self._session = context, session
+
+    def __enter__(self) -> WorkspaceSession:
+        return self._session
+
+    def __exit__(self, *exc: object) -> None:
+        if self._session is not self._context._session:
+            self._session.close()
