@@ -125,3 +125,15 @@ def test_dbrest_sends_the_expanded_value(ip: InteractiveShell, db_env: Any) -> N
     assert run(ip, "f()").data["cluster_id"] == cluster
     assert run(ip, "%dbrest GET /api/2.0/clusters/get cluster_id=={cid} -q").data["cluster_id"] == cluster
     assert db_env.workspace.requests[-1].query == {"cluster_id": [cluster]}
+
+
+def test_the_deprecated_magic_call_expands_as_ipython_does(probes: InteractiveShell) -> None:
+    """`ip.magic("name line")` calls run_line_magic with _stack_depth=2: the frame above its caller."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        if not hasattr(probes, "magic"):
+            pytest.skip("this IPython has no magic()")
+        run(probes, "def h(name):\n    cid = 'in h'\n    return get_ipython().magic(name + ' a==$cid')\n")
+        assert run(probes, "h('nt_sees')") == run(probes, "h('ipy_sees')")

@@ -4,10 +4,10 @@ IPython expands every magic's line before calling it (`InteractiveShell.var_expa
 copies the whole user namespace: about 10 µs per call with a few hundred names, more in a notebook that
 star-imports a library, and most `%dbrest` lines hold neither a `$` nor a `{`. So `%dbrest` opts out
 (`@no_var_expand`) and calls the same `var_expand` itself when the line holds one of them, pointed at the
-frame IPython would have used: the caller of `run_line_magic` (its stack depth 1), or for a cell magic the
-frame `run_cell_magic`'s stack depth of 2 names. Called some other way (a direct method call, a shell that
-replaced the runners), it expands against the user namespace alone, as var_expand does when the frame it
-is told to use does not exist.
+frame IPython would have used: `run_line_magic`'s `_stack_depth` frames above it (1, its caller; 2 when
+called through the deprecated `magic()`), or for a cell magic the frame `run_cell_magic`'s depth of 2
+names. Called some other way (a direct method call, a shell that replaced the runners), it expands against
+the user namespace alone, as var_expand does when the frame it is told to use does not exist.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ def expand_line(shell: Any, line: str) -> str:
     while frame is not None:
         depth = _RUNNERS.get(frame.f_code)
         if depth is not None:
+            if depth == 1:  # run_line_magic takes its depth as an argument (the deprecated magic() passes 2)
+                depth = int(frame.f_locals.get("_stack_depth", 1))
             # var_expand looks `depth + 1` frames above itself: itself, this function, then `hops` more
             return str(shell.var_expand(line, hops + depth))
         frame = frame.f_back  # type: ignore[assignment]
