@@ -71,6 +71,7 @@ class EmulatorProcess:
             text=True,
             env=bench_env(),
         )
+        atexit.register(self.stop)  # a script that fails before stop() must not leave an emulator running
         found: dict[str, str] = {}
         reader = threading.Thread(target=self._read_banner, args=(found,), daemon=True)
         reader.start()
