@@ -8,8 +8,6 @@ Thin front end: parse (restcell) -> call (restcall, over the context's Workspace
 # mypy: disable-error-code="no-untyped-call, untyped-decorator"
 from __future__ import annotations
 
-import keyword
-import shlex
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
@@ -25,6 +23,13 @@ from notebook_tokens.core.errors import (
 )
 from notebook_tokens.core.redact import redact
 from notebook_tokens.notebook.rest.expand import expand_line
+from notebook_tokens.notebook.rest.line import (
+    check_options,
+    compile_extract,
+    doc_target,
+    parse_words,
+    split_line,
+)
 
 if TYPE_CHECKING:
     from notebook_tokens.notebook.context import NotebookContext
@@ -36,7 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["DbRestMagics"]
 
 _PARSE_CACHE_SIZE = 256
-_MAX_TIMEOUT = 86400  # a day; inf overflows the socket layer's time_t, nan compares false to everything
 _USER_ERRORS = (InputError, TransportError, CredentialsNotFoundError, StoreError)
 
 
@@ -79,7 +83,7 @@ class DbRestMagics(Magics):
         METHOD is GET (default), POST, PUT, PATCH, DELETE or HEAD. PATH is relative to the workspace.
         The cell body is JSON (or @file.json); $name and ${name} take values from the notebook, $$ is a $.
         For GET and DELETE a JSON object body becomes query parameters. IPython expands {expr} and $var on
-        the magic line itself.
+        the magic line itself; a # that begins a word starts a comment.
 
         Examples::
 
@@ -110,7 +114,7 @@ class DbRestMagics(Magics):
 
         args, finder, request = self._parse_line(line)
         if args.doc:
-            return api_doc(*_doc_target(args.request))
+            return api_doc(*doc_target(args.request))
         namespace = self._ip.user_ns
         if request is None or cell is not None:  # every input check before any session
             request = parse_request(args.request, cell, namespace)
@@ -173,65 +177,16 @@ class DbRestMagics(Magics):
         if parsed is None:
             from notebook_tokens.notebook.rest.parse import parse_request
 
-            args = _parse_words(self.dbrest.parser, _split(line))
+            args = parse_words(self.dbrest.parser, split_line(line))
             request = None
             if not args.doc:
-                finder = _compile_extract(args.extract)
-                _check_options(args)
+                finder = compile_extract(args.extract)
+                check_options(args)
                 request = parse_request(args.request)  # the line's own checks; a cell body is added later
             parsed = self._parsed[line] = (args, None if args.doc else finder, request)
             if len(self._parsed) > _PARSE_CACHE_SIZE:
                 del self._parsed[next(iter(self._parsed))]
         return parsed
-
-
-def _doc_target(words: list[str]) -> tuple[str | None, str]:
-    from notebook_tokens.notebook.rest.parse import METHODS
-
-    method = words[0].upper() if words and words[0].upper() in METHODS else None
-    rest = words[1:] if method else words
-    if len(rest) != 1 or not rest[0].startswith("/"):
-        raise InputError("--doc takes [METHOD] PATH, e.g. %dbrest --doc /api/2.1/clusters/list")
-    return method, rest[0]
-
-
-def _split(line: str) -> list[str]:
-    if not any(char in line for char in "'\"\\"):
-        return line.split()  # what shlex.split gives for a line without quotes or escapes, 3x faster
-    try:
-        return shlex.split(line)
-    except ValueError as exc:
-        raise InputError(f"cannot split the %dbrest line ({exc}): check its quotes") from None
-
-
-def _parse_words(parser: Any, words: list[str]) -> Any:
-    # parse_known_args is several times cheaper; the intermixed parse is needed only when an option sits
-    # between the request words (GET -q /api/...), and it also reports unknown options.
-    args, extras = parser.parse_known_args(words)
-    return parser.parse_intermixed_args(words) if extras else args
-
-
-def _check_options(args: Any) -> None:
-    if args.out is not None and (not args.out.isidentifier() or keyword.iskeyword(args.out)):
-        raise InputError(f"-o {args.out!r} is not a variable name: use letters, digits and _")
-    if args.max_pages is not None and args.max_pages < 1:
-        raise InputError(f"--max-pages {args.max_pages}: give at least 1 page")
-    if args.timeout is not None and not 0 < args.timeout <= _MAX_TIMEOUT:  # nan and inf fail this too
-        raise InputError(
-            f"--timeout {args.timeout:g}: give a number of seconds above 0, at most {_MAX_TIMEOUT}"
-        )
-
-
-def _compile_extract(expression: str | None) -> Any:
-    if expression is None:
-        return None
-    import jmespath  # lazy: only -e needs it
-    from jmespath.exceptions import JMESPathError
-
-    try:
-        return jmespath.compile(expression)
-    except JMESPathError as exc:
-        raise InputError(f"-e {expression!r} is not a valid JMESPath expression: {exc}") from None
 
 
 def _display(bundle: dict[str, Any], **kwargs: Any) -> Any:
