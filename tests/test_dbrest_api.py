@@ -136,8 +136,10 @@ def test_doc_of_an_unknown_path_suggests_the_closest(ip: InteractiveShell) -> No
 
 # -- --as ---------------------------------------------------------------------------------------------
 def _netrc(home: Path, url: str, token: str) -> Path:
+    """A hand-written entry for the emulator: its `account` names the port (a bare `machine` entry is for
+    https on port 443 only); curl ignores the account."""
     path = home / "work.netrc"
-    path.write_text(f"machine 127.0.0.1 login token password {token}\n")
+    path.write_text(f"machine 127.0.0.1 login token password {token} account {url}\n")
     path.chmod(0o600)
     return path
 

@@ -244,7 +244,9 @@ def test_config_default_store_switches_the_credential_of_later_cells(
 ) -> None:
     """`%config NotebookTokens.default_store = "netrc:PATH"` makes cells use that store's token."""
     netrc = tmp_path / "netrc"
-    netrc.write_text(f"machine 127.0.0.1 login token password {db_env.workspace.user_token}\n")
+    # by hand, its port named by the account (a bare `machine` entry is for https on port 443 only)
+    token = db_env.workspace.user_token
+    netrc.write_text(f"machine 127.0.0.1 login token password {token} account {db_env.url}\n")
     netrc.chmod(0o600)
     try:
         run(ip, f'%config NotebookTokens.default_store = "netrc:{netrc}"')

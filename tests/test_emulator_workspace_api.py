@@ -91,3 +91,18 @@ def test_only_admins_read_another_users_home(emulator: EmulatorServer, user: Wor
     admin.workspace.import_(f"{HOME}/by-admin.txt", content=_b64(b"x"), format=ImportFormat.RAW)
     assert [o.path for o in admin.workspace.list(HOME)] == [f"{HOME}/by-admin.txt"]
     assert [o.path for o in user.workspace.list("/Users")] == [HOME]
+
+
+def test_a_sql_source_notebook_keeps_its_commands_and_comment_mark_through_import_and_export(
+    user: WorkspaceClient,
+) -> None:
+    """SOURCE in, SOURCE out: one cell per `-- COMMAND` section, the `.sql` file type, the same text."""
+    text = "-- Databricks notebook source\nSELECT 1\n\n-- COMMAND ----------\n\nSELECT 2"
+    user.workspace.import_(f"{HOME}/two", content=_b64(text.encode()), format=ImportFormat.SOURCE,
+                           language=Language.SQL)
+    exported = user.workspace.export(f"{HOME}/two", format=ExportFormat.SOURCE)
+    assert exported.file_type == "sql"
+    assert base64.b64decode(exported.content or "").decode() == text
+    jupyter = user.workspace.export(f"{HOME}/two", format=ExportFormat.JUPYTER)
+    cells = json.loads(base64.b64decode(jupyter.content or ""))["cells"]
+    assert [cell["source"] for cell in cells] == ["SELECT 1", "SELECT 2"]

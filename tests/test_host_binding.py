@@ -13,6 +13,7 @@ fallback (a profile with basic auth instead of a token). Ways of naming another 
 from __future__ import annotations
 
 import contextlib
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -138,6 +139,27 @@ def _netrc_store(emulator: Any, home: Path, mp: pytest.MonkeyPatch, dbutils: Any
     return {"store": f"netrc:{path}"}
 
 
+def _netrc_by_hand(emulator: Any, home: Path, mp: pytest.MonkeyPatch, dbutils: Any) -> dict[str, Any]:
+    """An entry written by hand, naming its port the documented way (`account <origin>`); the chain finds
+    it through $NETRC (set by `arranged`). Without the account it would be for https://127.0.0.1 only."""
+    _netrc_by_hand_no_port(emulator, home, mp, dbutils)
+    with (home / "netrc").open("a") as netrc:
+        netrc.write(f"  account {emulator.url}\n")
+    return {}
+
+
+def _netrc_by_hand_no_port(emulator: Any, home: Path, mp: pytest.MonkeyPatch, dbutils: Any) -> dict[str, Any]:
+    """The form the Databricks docs give, by hand: a host, no port, no `account`."""
+    path = home / "netrc"
+    path.write_text(f"machine 127.0.0.1 login token password {emulator.workspace.admin_token}\n")
+    path.chmod(0o600)
+    return {}
+
+
+def _netrc_by_hand_store(emulator: Any, home: Path, mp: pytest.MonkeyPatch, dbutils: Any) -> dict[str, Any]:
+    return {**_netrc_by_hand(emulator, home, mp, dbutils), "store": f"netrc:{home / 'netrc'}"}
+
+
 def _secret_store(emulator: Any, home: Path, mp: pytest.MonkeyPatch, dbutils: Any) -> dict[str, Any]:
     """The secret lives in the emulator; outside a notebook it is read on the env credential of the host."""
     _env(emulator, home, mp, dbutils)
@@ -206,6 +228,8 @@ SOURCES = (
     Source("secret store", _secret_store),
     Source("notebook context", _notebook_context),
     Source("configured secret", _configured_secret),
+    Source("hand-written netrc entry with its origin", _netrc_by_hand),
+    Source("hand-written netrc entry with its origin, as a store", _netrc_by_hand_store),
 )
 BOUND = tuple(s for s in SOURCES if not s.unbound)
 
@@ -314,6 +338,27 @@ def test_explicit_profile_for_another_host_says_whose_it_is(
         assert "Nothing was sent" in str(caught.value) or "nothing was sent" in str(caught.value)
     assert_nothing_leaked(foreign_server, emulator)
     assert foreign_server.requests == []
+
+
+def test_a_hand_written_netrc_entry_without_a_port_goes_to_no_other_port_of_its_host(
+    emulator: EmulatorServer, foreign_server: ForeignServer
+) -> None:
+    """`machine 127.0.0.1 login token password …` by hand, no `account`: curl would send it to every port of
+    127.0.0.1; here it is issued for https://127.0.0.1 (port 443) only. Neither loopback port gets it, found
+    by the chain or named as a store, and the miss says how to bind the entry to a port."""
+    source = Source("hand-written netrc entry, no port", _netrc_by_hand_no_port)
+    with arranged(source, emulator, foreign_server):
+        path = Path(os.environ["NETRC"])
+        emulator.workspace.clear_requests()
+        messages = [refused(lambda host=host: session(host).get("/api/2.0/clusters/list"))
+                    for host in (emulator.url, foreign_server.url)]
+        messages.append(refused(lambda: session(emulator.url, store=f"netrc:{path}")))
+    assert f"is for https://127.0.0.1, not {emulator.url}: add `account {emulator.url}`" in messages[2]
+    assert f"add `account {emulator.url}`" in messages[0]
+    assert f"add `account {foreign_server.url}`" in messages[1]
+    # the workspace's own port got no credential either (databricks-sdk, last in the chain, only probes)
+    assert all(request.header("Authorization") is None for request in emulator.workspace.requests)
+    assert_nothing_leaked(foreign_server, emulator, *messages)
 
 
 def test_unbound_env_token_goes_only_to_the_host_named_with_it(

@@ -6,15 +6,19 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
 from ipywidgets.embed import embed_data
 from widgetsupport import live_widgets
 
 import notebook_tokens
 from notebook_tokens.lifecycle.tokens import TokenManager
-from notebook_tokens.notebook.panel.table import HtmlTokenTable, WidgetTokenTable, table_mode
+from notebook_tokens.notebook.panel import tokenpanel
+from notebook_tokens.notebook.panel.table import PANEL_EXTRA, HtmlTokenTable, WidgetTokenTable, table_mode
 from notebook_tokens.notebook.panel.tokenpanel import TokenPanel
 
 PAT_RE = re.compile(r"dapi[0-9a-f]{32}")
@@ -129,6 +133,64 @@ def test_without_anywidget_the_panel_falls_back_to_the_html_view(monkeypatch: py
     monkeypatch.setitem(sys.modules, "anywidget", None)
     monkeypatch.delitem(sys.modules, "notebook_tokens.notebook.panel.grid", raising=False)
     assert table_mode() == "html"
+
+
+@pytest.fixture
+def without_anywidget(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A kernel without the `panel` extra. anywidget is installed here, so it is made unimportable: a None
+    entry in sys.modules makes `import anywidget` raise ModuleNotFoundError(name="anywidget"), as a missing
+    package does; the cached grid module is dropped so the panel tries that import again. The once-per-
+    kernel flag starts cleared, as in a fresh kernel. monkeypatch puts all three back afterwards."""
+    monkeypatch.setitem(sys.modules, "anywidget", None)
+    monkeypatch.delitem(sys.modules, "notebook_tokens.notebook.panel.grid", raising=False)
+    monkeypatch.setattr(tokenpanel, "_NOTICE_SAID", [])
+    yield
+
+
+def shown_texts(captured: Any) -> list[str]:
+    return [str(output.data.get("text/plain", "")) for output in captured.outputs]
+
+
+def test_panel_without_anywidget_says_once_per_kernel_what_is_missing_and_the_install_command(
+    ip: InteractiveShell, without_anywidget: None, db_env: Any
+) -> None:
+    """`%dbtoken panel` in a real IPython shell without anywidget: the HTML panel still shows, with one line
+    naming anywidget and `pip install 'notebook-tokens[panel]'`; a second `%dbtoken panel` does not repeat
+    it. The line carries no token value."""
+    with capture_output() as first:
+        ip.run_line_magic("dbtoken", "panel")
+    assert any("application/vnd.jupyter.widget-view+json" in o.data for o in first.outputs)
+    notices = [text for text in shown_texts(first) if PANEL_EXTRA in text]
+    assert len(notices) == 1 and "anywidget is not installed" in notices[0]
+    assert "\n" not in notices[0] and len(notices[0]) < 160  # one short line
+    assert PANEL_EXTRA == "pip install 'notebook-tokens[panel]'"
+    for secret in (db_env.workspace.admin_token, db_env.workspace.user_token):
+        assert secret not in "".join(shown_texts(first)) + first.stdout + first.stderr
+    with capture_output() as second:
+        ip.run_line_magic("dbtoken", "panel")
+    assert any("application/vnd.jupyter.widget-view+json" in o.data for o in second.outputs)
+    assert not [text for text in shown_texts(second) if PANEL_EXTRA in text]
+
+
+def test_panel_forced_to_html_by_nt_panel_table_says_nothing_about_the_extra(
+    ip: InteractiveShell, without_anywidget: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`NT_PANEL_TABLE=html` is the user's own choice: no install hint, even where anywidget is missing."""
+    monkeypatch.setenv("NT_PANEL_TABLE", "html")
+    with capture_output() as captured:
+        ip.run_line_magic("dbtoken", "panel")
+    assert not [text for text in shown_texts(captured) if "anywidget" in text or PANEL_EXTRA in text]
+
+
+def test_panel_with_anywidget_shows_no_fallback_notice(
+    ip: InteractiveShell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the widget loads there is nothing to say."""
+    pytest.importorskip("anywidget", reason="the table widget needs the `panel` extra (anywidget)")
+    monkeypatch.setattr(tokenpanel, "_NOTICE_SAID", [])
+    with capture_output() as captured:
+        ip.run_line_magic("dbtoken", "panel")
+    assert not [text for text in shown_texts(captured) if PANEL_EXTRA in text]
 
 
 def test_days_until_expiry_are_whole_days_and_hours_under_a_day() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from crashsupport import crash_at, steps_of
 from tokensupport import MemoryKeyring, make_workspace, session_for
 
 from notebook_tokens.core.errors import InputError, RotationError
@@ -17,15 +18,13 @@ from notebook_tokens.credentials.stores.specs import parse_store
 from notebook_tokens.lifecycle.rotation import rotate
 from notebook_tokens.lifecycle.tokens import TokenManager
 
+STEPS = ["created", "stored", "verified", "switched"]
 
-class Died(BaseException):
-    """The process 'dies' at a checkpoint: nothing after it runs, no cleanup code catches it."""
 
 @pytest.fixture(params=["sha256-ids", "opaque-ids"])
 def workspace(request: pytest.FixtureRequest) -> Any:
     """Every test here runs twice: token ids as the SDK documents them (SHA-256 of the value), and opaque."""
     return make_workspace("opaque" if request.param == "opaque-ids" else "sha256")
-
 
 
 def real_id(emulator: Any, token: Token) -> str:
@@ -141,7 +140,13 @@ def test_failing_to_revoke_the_old_token_keeps_the_new_and_names_the_old(
     assert not emulator.workspace.is_token_active(old.reveal())
 
 
-@pytest.mark.parametrize("step", ["created", "stored", "verified", "switched"])
+def test_the_crash_steps_are_every_checkpoint_of_a_rotation(emulator: Any, tmp_path: Path) -> None:
+    """STEPS is the list a whole rotation passes, so a new checkpoint gets its crash test."""
+    manager, _ = start(emulator, f"netrc:{tmp_path / 'netrc'}")
+    assert steps_of(lambda checkpoint: rotate(manager, checkpoint=checkpoint)) == STEPS
+
+
+@pytest.mark.parametrize("step", STEPS)
 @pytest.mark.parametrize("restart_with", ["store", "old token"])
 def test_rerun_after_dying_at_any_step_leaves_one_token_and_no_orphan(
     emulator: Any, tmp_path: Path, step: str, restart_with: str
@@ -149,13 +154,7 @@ def test_rerun_after_dying_at_any_step_leaves_one_token_and_no_orphan(
     manager, store = start(emulator, f"netrc:{tmp_path / 'netrc'}")
     old = manager.session.credentials.token
     assert old is not None
-
-    def die(name: str) -> None:
-        if name == step:
-            raise Died(name)
-
-    with pytest.raises(Died):
-        rotate(manager, checkpoint=die)
+    crash_at(step, lambda checkpoint: rotate(manager, checkpoint=checkpoint))
     again = restart(emulator, store, old if restart_with == "old token" else None)
     result = rotate(again)
     stored = assert_clean(emulator, store)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from crashsupport import crash_at, steps_of
 from tokensupport import MemoryKeyring, session_for
 
 from notebook_tokens.core.errors import OAuthError, RotationError
@@ -22,10 +23,6 @@ from notebook_tokens.lifecycle.spsecrets import create_sp_secret
 from notebook_tokens.testing.sp_secrets_api import add_service_principal
 
 STEPS = ["created", "verified", "stored", "recorded", "deleted"]
-
-
-class Died(BaseException):
-    """The process 'dies' at a checkpoint: nothing after it runs, no cleanup code catches it."""
 
 
 def admin(emulator: Any) -> WorkspaceSession:
@@ -76,18 +73,19 @@ def test_rotation_replaces_the_secret_in_each_store(
     assert result.old_revoked and result.warning == "" and result.stored_in == store.description
 
 
-@pytest.mark.parametrize("crash_at", STEPS)
+def test_the_crash_steps_are_every_checkpoint_of_a_rotation(emulator: Any, tmp_path: Path) -> None:
+    """STEPS is the list a whole rotation passes, so a new checkpoint gets its crash test."""
+    session, app_id, store, _ = start(emulator, f"netrc:{tmp_path / 'netrc'}")
+    passed = steps_of(lambda checkpoint: rotate_sp_secret(session, app_id, store, checkpoint=checkpoint))
+    assert passed == STEPS
+
+
+@pytest.mark.parametrize("step", STEPS)
 def test_a_crash_at_each_step_then_a_rerun_leaves_one_working_secret(
-    emulator: Any, tmp_path: Path, crash_at: str
+    emulator: Any, tmp_path: Path, step: str
 ) -> None:
     session, app_id, store, old = start(emulator, f"netrc:{tmp_path / 'netrc'}")
-
-    def die(step: str) -> None:
-        if step == crash_at:
-            raise Died(step)
-
-    with pytest.raises(Died):
-        rotate_sp_secret(session, app_id, store, checkpoint=die)
+    crash_at(step, lambda checkpoint: rotate_sp_secret(session, app_id, store, checkpoint=checkpoint))
     in_store = store.read(emulator.url)
     assert in_store is not None and works(emulator, app_id, in_store)  # a working secret at every step
     result = rotate_sp_secret(admin(emulator), app_id, store)  # the rerun: a fresh process

@@ -46,6 +46,42 @@ def test_netrc_machine_matches_what_requests_and_curl_look_up(isolated_home: Pat
     assert auth == ("token", PAT)
 
 
+def hand_written(path: Path, entry: str) -> NetrcStore:
+    path.write_text(entry + "\n")
+    path.chmod(0o600)
+    return NetrcStore(path)
+
+
+def test_a_hand_written_netrc_entry_is_read_for_https_on_port_443_only(tmp_path: Path) -> None:
+    """No `account` origin: netrc names no port (curl would send it to every port of the host), yet a token
+    goes only to the origin it was issued for, so the entry is for https://<machine>, where a Databricks
+    workspace is served, and never for another port or plain http of that host."""
+    store = hand_written(tmp_path / "netrc", f"machine h.example login token password {PAT}")
+    assert store.read("https://h.example") == Token(PAT)
+    assert store.read("https://h.example:443/") == Token(PAT)
+    assert store.read("h.example") == Token(PAT)
+    for other in ("https://h.example:8443", "http://h.example", "https://h.example:80"):
+        assert store.read(other) is None, other
+    assert store.entry_origin("https://h.example:8443") == "https://h.example"
+
+
+def test_a_hand_written_netrc_entry_names_its_port_with_an_account_origin(tmp_path: Path) -> None:
+    """The documented way to use a hand-written entry on another port: `account <origin>`, the form this
+    store writes. An account that is not an origin (an FTP-style account name) binds nothing: port 443."""
+    store = hand_written(
+        tmp_path / "netrc", f"machine h.example login token password {PAT} account https://h.example:8443"
+    )
+    assert store.read("https://h.example:8443") == Token(PAT)
+    assert store.read("https://h.example") is None and store.read("https://h.example:9443") is None
+    loopback = hand_written(
+        tmp_path / "lo", f"machine 127.0.0.1 login token password {PAT} account http://127.0.0.1:8123"
+    )
+    assert loopback.read("http://127.0.0.1:8123") == Token(PAT)
+    assert loopback.read("http://127.0.0.1:8124") is None
+    named = hand_written(tmp_path / "named", f"machine h.example login token password {PAT} account ops")
+    assert named.read("https://h.example") == Token(PAT) and named.read("https://h.example:8443") is None
+
+
 def test_netrc_write_keeps_other_entries(isolated_home: Path) -> None:
     path = isolated_home / ".netrc"
     path.write_text("# mine\nmachine other login me password x\n")

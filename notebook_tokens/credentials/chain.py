@@ -23,10 +23,18 @@ from notebook_tokens.credentials.nbcontext import find_dbutils, notebook_context
 from notebook_tokens.credentials.oauth import PostForm
 from notebook_tokens.credentials.oauthcreds import m2m_credentials
 from notebook_tokens.credentials.sdkauth import sdk_provider
-from notebook_tokens.credentials.sources import SECRET_ENV, SOURCES, Lookup, SessionFactory, short_reason
+from notebook_tokens.credentials.sources import (
+    SECRET_ENV,
+    SOURCES,
+    Lookup,
+    SessionFactory,
+    other_origin,
+    short_reason,
+)
 from notebook_tokens.credentials.stores.base import Store
 from notebook_tokens.credentials.stores.env import EnvStore
 from notebook_tokens.credentials.stores.m2m import M2MStore
+from notebook_tokens.credentials.stores.netrcstore import NetrcStore
 from notebook_tokens.credentials.stores.profile import ProfileStore
 from notebook_tokens.credentials.stores.secret import SecretApi, SecretStore
 from notebook_tokens.credentials.stores.specs import parse_store
@@ -172,8 +180,10 @@ def _from_store(spec: str | Store, lookup: Lookup) -> Credentials:
             if store.writable
             else "it is read only: set it for this workspace"
         )
+        why = other_origin(store, host) if isinstance(store, NetrcStore) else ""
         raise CredentialsNotFoundError(
-            f"{store.description} has no token for {host}: {remedy} or choose another store."
+            f"{store.description} has no token for {host}{f' ({why})' if why else ''}: {remedy} or choose "
+            "another store."
         )
     # the store was named for this host: keyring / netrc entries are keyed by it, a secret lives there
     if isinstance(store, M2MStore):

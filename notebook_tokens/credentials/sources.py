@@ -25,7 +25,7 @@ from notebook_tokens.credentials.stores.specs import parse_store
 
 __all__ = [
     "NO_HOST", "SECRET_ENV", "SOURCES", "UNBOUND_ENV", "UNBOUND_PROFILE", "Lookup", "SessionFactory",
-    "short_reason",
+    "other_origin", "short_reason",
 ]
 
 # SCOPE/KEY of a secret holding the token, read inside Databricks
@@ -210,10 +210,26 @@ def _miss(store: Store, host: str) -> str:
     if isinstance(store, NetrcStore):
         if not store.path.exists():
             return "no such file"
-        return f"no `machine {netrc_machine(host)}` entry with a password"
+        return other_origin(store, host) or f"no `machine {netrc_machine(host)}` entry with a password"
     if isinstance(store, KeyringStore):
         return f"no password for user name {host}"
     return f"no token for {host}"
+
+
+def other_origin(store: NetrcStore, host: str) -> str:
+    """Why the netrc entry for `host`'s machine was not used: it is issued for another origin (a hand-written
+    entry is for https on port 443 only). "" when there is no such entry. Names hosts, never a value."""
+    try:
+        issued_for = store.entry_origin(host)
+    except (StoreError, InputError):
+        return ""
+    if issued_for is None:
+        return ""
+    target = normalize_host(host)
+    return (
+        f"the `machine {netrc_machine(host)}` entry is for {issued_for}, not {target}: "
+        f"add `account {target}` to it to use it there"
+    )
 
 
 def short_reason(exc: BaseException) -> str:

@@ -1,8 +1,8 @@
 """/api/2.0/workspace/*: notebooks, files and folders (list, get-status, export, import, mkdirs, delete).
 
 Field shapes from databricks-sdk service/workspace.py (`ObjectInfo`, `ListResponse`, `ExportResponse`,
-`WorkspaceAPI.*` docstrings). A notebook is kept as nbformat 4 cells, so it exports both as SOURCE (cells
-joined by `COMMAND ----------` lines, outputs dropped) and as JUPYTER (outputs kept). Every user's home
+`WorkspaceAPI.*` docstrings). A notebook is kept as nbformat 4 cells, so it exports both as SOURCE and as
+JUPYTER (notebook_formats.py converts). Every user's home
 folder `/Users/<userName>` and `/Shared` exist from the start; only admins read other users' homes (the
 platform's default permissions on home folders).
 """
@@ -11,11 +11,18 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from notebook_tokens.testing.model import User
+from notebook_tokens.testing.notebook_formats import (
+    COMMENT_MARKS,
+    cells_from_jupyter,
+    cells_from_source,
+    jupyter_bytes,
+    source_bytes,
+    source_suffix,
+)
 from notebook_tokens.testing.replies import (
     ApiProblem,
     bad_request,
@@ -33,8 +40,6 @@ if TYPE_CHECKING:
 
 # WorkspaceAPI.import_ / export: "This has a limit of 10 MB ... MAX_NOTEBOOK_SIZE_EXCEEDED".
 MAX_CONTENT_BYTES = 10 * 1024 * 1024
-_COMMENT = {"PYTHON": "#", "R": "#", "SQL": "--", "SCALA": "//"}
-_SUFFIX = {"PYTHON": "py", "R": "r", "SQL": "sql", "SCALA": "scala"}
 
 
 @dataclass
@@ -133,21 +138,6 @@ def get_status(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
     return _existing(ws, call, query_required(call.query, "path")).info()
 
 
-def _source(obj: WorkspaceObject) -> bytes:
-    mark = _COMMENT.get(obj.language or "PYTHON", "#")
-    bodies = ["".join(c.get("source") or "") if isinstance(c.get("source"), list) else str(c.get("source"))
-              for c in obj.cells]
-    text = f"{mark} Databricks notebook source\n" + f"\n\n{mark} COMMAND ----------\n\n".join(bodies)
-    return text.encode()
-
-
-def _jupyter(obj: WorkspaceObject) -> bytes:
-    language = {"name": (obj.language or "python").lower()}
-    notebook = {"cells": obj.cells, "metadata": {"language_info": language}, "nbformat": 4,
-                "nbformat_minor": 5}
-    return json.dumps(notebook, indent=1).encode()
-
-
 def export(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
     found = _existing(ws, call, query_required(call.query, "path"))
     fmt = query_one(call.query, "format") or "SOURCE"  # WorkspaceAPI.export: "By default, this is SOURCE"
@@ -158,35 +148,14 @@ def export(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
             raise bad_request(f"Export format {fmt} is not supported for files.")
         content, file_type = found.data, found.path.rsplit(".", 1)[-1] if "." in found.path else ""
     elif fmt == "SOURCE":
-        content, file_type = _source(found), _SUFFIX.get(found.language or "PYTHON", "py")
+        content, file_type = source_bytes(found.cells, found.language), source_suffix(found.language)
     elif fmt in ("JUPYTER", "AUTO"):
-        content, file_type = _jupyter(found), "ipynb"
+        content, file_type = jupyter_bytes(found.cells, found.language), "ipynb"
     else:
         raise bad_request(f"Export format {fmt} is not supported by the emulator (SOURCE, JUPYTER, AUTO).")
     if len(content) > MAX_CONTENT_BYTES:
         raise bad_request("Notebook size exceeds the limit of 10 MB.", "MAX_NOTEBOOK_SIZE_EXCEEDED")
     return {"content": base64.b64encode(content).decode(), "file_type": file_type}
-
-
-def _cells_from_source(text: str, language: str) -> list[dict[str, Any]]:
-    mark = _COMMENT[language]
-    header = f"{mark} Databricks notebook source"
-    if text.startswith(header):
-        text = text[len(header):].lstrip("\n")
-    parts = text.split(f"\n{mark} COMMAND ----------\n")
-    return [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-             "source": part.strip("\n")} for part in parts]
-
-
-def _cells_from_jupyter(content: bytes) -> list[dict[str, Any]]:
-    try:
-        notebook = json.loads(content)
-    except (UnicodeDecodeError, ValueError):
-        raise bad_request("The content is not a valid Jupyter notebook (JSON).") from None
-    cells = notebook.get("cells") if isinstance(notebook, dict) else None
-    if not isinstance(cells, list):
-        raise bad_request("The content is not a valid Jupyter notebook: no cells.")
-    return cells
 
 
 def _parent_ready(ws: FakeWorkspace, path: str) -> None:
@@ -214,11 +183,12 @@ def import_object(ws: FakeWorkspace, call: Call) -> dict[str, Any]:
         path = path.removesuffix(".ipynb")  # "the item's extension is automatically removed"
     obj = WorkspaceObject(path, "NOTEBOOK", _next_id(ws), ws.now_ms(), language=language)
     if fmt == "SOURCE":
-        if language not in _COMMENT:  # "To import a single file as SOURCE, you must set the language field"
+        # WorkspaceAPI.import_: "To import a single file as SOURCE, you must set the language field"
+        if language not in COMMENT_MARKS:
             raise bad_request("language is required (PYTHON, SQL, SCALA or R) to import SOURCE.")
-        obj.cells = _cells_from_source(content.decode(errors="replace"), language)
+        obj.cells = cells_from_source(content.decode(errors="replace"), language)
     elif fmt == "JUPYTER":
-        obj.language, obj.cells = language or "PYTHON", _cells_from_jupyter(content)
+        obj.language, obj.cells = language or "PYTHON", cells_from_jupyter(content)
     elif fmt == "RAW":
         obj.object_type, obj.language, obj.data = "FILE", None, content
     else:

@@ -1,7 +1,8 @@
 """`netrc[:PATH]`: `machine <host> login token password <PAT>` in a netrc file, edited byte for byte.
 
 Every edit (read, change one entry, replace, read back) holds the exclusive lock `<file>.lock`, so two
-kernels writing different hosts at once both keep their entries."""
+kernels writing different hosts at once both keep their entries. An entry is read for one origin only:
+its `account`'s, or https on port 443 for an entry without one (`_entry_origin`)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,26 @@ _WRITE_HINTS = {
 def netrc_machine(host: str) -> str:
     """The netrc machine name: the hostname only (curl and requests both ignore the port)."""
     return urlsplit(normalize_host(host)).hostname or ""
+
+
+def _origin(host: str) -> str | None:
+    try:
+        return normalize_host(host)
+    except InputError:
+        return None
+
+
+def _entry_origin(text: str, machine: str, where: str) -> str | None:
+    """The one origin a netrc entry is issued for. A netrc entry names a host, not a scheme or a port
+    (curl and requests send it to every port of that host), but a token goes only to the origin it was
+    issued for (SECURITY.md). So:
+    - an entry with an origin as its `account` (every entry this store writes; curl and requests ignore
+      the account) is for that origin: `account https://h:8443`, `account http://127.0.0.1:8123`;
+    - any other entry (written by hand, or by another tool) is for `https://<machine>`, port 443, the one
+      origin a Databricks workspace is served on. To use it for another port, add that `account`.
+    None when the account is an origin we refuse (it then matches no host)."""
+    account = netrcfile.account_of(text, machine, where) or ""
+    return _origin(account if "://" in account else f"https://{machine}")
 
 
 def default_netrc_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -76,22 +97,18 @@ class NetrcStore:
             return None
         machine = netrc_machine(host)
         found = netrcfile.lookup(text, machine, str(self.path))
-        if not found or not found[1] or not self._for_origin(text, machine, host):
+        if not found or not found[1] or _entry_origin(text, machine, str(self.path)) != _origin(host):
             return None
         return Token(found[1])
 
-    def _for_origin(self, text: str, machine: str, host: str) -> bool:
-        """A netrc entry names a host, not a port (curl reads it so). The entries this store writes also
-        carry the workspace origin as their `account` (curl and requests ignore it), so a token written for
-        https://h:8443 is not read for https://h:9443. An entry without one (written by hand, or by curl's
-        tools) is for every port of its host, as curl reads it."""
-        account = netrcfile.account_of(text, machine, str(self.path)) or ""
-        if "://" not in account:
-            return True
-        try:
-            return normalize_host(account) == normalize_host(host)
-        except InputError:
-            return False
+    def entry_origin(self, host: str) -> str | None:
+        """The origin the entry for `host`'s machine is issued for (see `_entry_origin`), None when the file
+        has no such entry: so a miss can say "that entry is for another port"."""
+        text = netrcfile.read_secure(self.path)
+        machine = netrc_machine(host)
+        if text is None or netrcfile.lookup(text, machine, str(self.path)) is None:
+            return None
+        return _entry_origin(text, machine, str(self.path))
 
     def write(self, host: str, token: Token) -> None:
         with self._editing():

@@ -23,9 +23,11 @@ from notebook_tokens.notebook.tokenviews import row_data, shown_comment
 if TYPE_CHECKING:
     from notebook_tokens.lifecycle.tokeninfo import TokenInfo
 
-__all__ = ["TABLE_ENV", "HtmlTokenTable", "WidgetTokenTable", "make_table", "table_mode"]
+__all__ = ["PANEL_EXTRA", "TABLE_ENV", "HtmlTokenTable", "WidgetTokenTable", "fallback_notice", "make_table",
+           "table_mode"]
 
 TABLE_ENV = "NT_PANEL_TABLE"  # "html" forces the fallback view (e.g. a front end without anywidget)
+PANEL_EXTRA = "pip install 'notebook-tokens[panel]'"
 _EPOCH = datetime.fromtimestamp(0, tz=timezone.utc)
 _STATUS_ORDER = {"expired": 0, "expiring": 1, "active": 2}
 SORT_KEYS: dict[str, Callable[[TokenInfo], Any]] = {
@@ -45,16 +47,36 @@ ADMIN_COLUMNS = [("id", "Token ID"), ("owner", "Owner"), ("comment", "Comment"),
                  ("last_used", "Last used")]
 
 
-def table_mode(requested: str | None = None) -> str:
-    """ "widget" when anywidget imports and nothing forces the fallback, else "html"."""
-    choice = (requested or os.environ.get(TABLE_ENV, "")).strip().lower()
-    if choice in ("html", "fallback"):
-        return "html"
+def _forced_html(requested: str | None) -> bool:
+    return (requested or os.environ.get(TABLE_ENV, "")).strip().lower() in ("html", "fallback")
+
+
+def _widget_missing() -> str:
+    """What keeps the table widget from loading here, or "" when it loads."""
     try:
         import notebook_tokens.notebook.panel.grid  # noqa: F401 - anywidget may be missing or broken
-    except ImportError:
+    except ImportError as exc:
+        # Only the module name is kept: an ImportError's message can carry local paths.
+        return "anywidget is not installed" if exc.name == "anywidget" else "anywidget could not be imported"
+    return ""
+
+
+def table_mode(requested: str | None = None) -> str:
+    """ "widget" when anywidget imports and nothing forces the fallback, else "html"."""
+    if _forced_html(requested) or _widget_missing():
         return "html"
     return "widget"
+
+
+def fallback_notice(requested: str | None = None) -> str:
+    """The one line saying why the table fell back and how to get the widget; "" when it did not fall
+    back or the user asked for the HTML view (`NT_PANEL_TABLE=html`), which needs no excuse."""
+    if _forced_html(requested):
+        return ""
+    missing = _widget_missing()
+    if not missing:
+        return ""
+    return f"Token table shown as plain HTML: {missing} (the `panel` extra). Full table: {PANEL_EXTRA}"
 
 
 def sorted_infos(infos: Sequence[TokenInfo], key: str, descending: bool) -> list[TokenInfo]:

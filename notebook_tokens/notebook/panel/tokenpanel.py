@@ -22,7 +22,7 @@ from notebook_tokens.notebook.panel.actions import TokenActions
 from notebook_tokens.notebook.panel.common import ConfirmBar, JobRunner, dead_token_message, describe_error
 from notebook_tokens.notebook.panel.form import GenerateForm
 from notebook_tokens.notebook.panel.markup import header_html, row_label
-from notebook_tokens.notebook.panel.table import HtmlTokenTable, make_table, table_mode
+from notebook_tokens.notebook.panel.table import HtmlTokenTable, fallback_notice, make_table, table_mode
 
 if TYPE_CHECKING:
     from notebook_tokens.credentials.stores.base import Store
@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from notebook_tokens.notebook.context import NotebookContext
 
 __all__ = ["TokenPanel", "show"]
+
+# The fallback notice is said once per kernel (this process), not on every `%dbtoken panel`: after the
+# first time it is noise. A list so that `show` need not declare a global.
+_NOTICE_SAID: list[bool] = []
 
 
 class TokenPanel(TokenActions):
@@ -223,4 +227,8 @@ def show(context: NotebookContext, *, background: bool = True) -> TokenPanel:
         manager, default_store=context.config.default_store, store_resolver=resolve, background=background
     )
     display(panel.widget)  # type: ignore[no-untyped-call]
+    notice = fallback_notice() if not _NOTICE_SAID else ""
+    if notice:
+        _NOTICE_SAID.append(True)
+        display({"text/plain": notice}, raw=True)  # type: ignore[no-untyped-call]
     return panel
