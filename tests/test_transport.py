@@ -103,6 +103,25 @@ def test_read_timeout_is_configurable(emulator: Any) -> None:
         make(emulator, timeout=(2.0, 0.2)).get("/api/2.0/token/list")
 
 
+def test_a_changed_session_timeout_applies_to_the_next_call(emulator: Any) -> None:
+    """The session builds its urllib3 Timeout once per value: assigning .timeout must still take effect."""
+    emulator.workspace.faults.delay(0.5, times=3, path="/api/2.0/token/list")
+    db = make(emulator, timeout=(2.0, 5.0), retries=0)
+    assert db.get("/api/2.0/token/list").status_code == 200
+    db.timeout = (2.0, 0.1)
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        db.get("/api/2.0/token/list")
+    db.timeout = 5.0  # a single number: connect and read
+    assert db.get("/api/2.0/token/list").status_code == 200
+
+
+def test_a_malformed_session_timeout_gets_requests_own_error(emulator: Any) -> None:
+    db = make(emulator)
+    db.timeout = (1.0, 2.0, 3.0)  # type: ignore[assignment]
+    with pytest.raises(ValueError, match="Pass a \\(connect, read\\) timeout tuple"):
+        db.get("/api/2.0/token/list")
+
+
 def test_api_wraps_a_timeout_with_what_to_do(emulator: Any) -> None:
     emulator.workspace.faults.delay(1.0, path="/api/2.0/token/list")
     with pytest.raises(

@@ -10,9 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from notebook_tokens.core.redact import redact
 
 if TYPE_CHECKING:
     import requests
+
+    from notebook_tokens.credentials.creds import Credentials
 
 __all__ = [
     "IDEMPOTENT_METHODS",
@@ -21,6 +26,7 @@ __all__ = [
     "never_sent",
     "parse_retry_after",
     "retry_calls",
+    "send_with_retries",
 ]
 
 logger = logging.getLogger("notebook_tokens.http.workspace")
@@ -134,3 +140,37 @@ def retry_calls(
         logger.debug("retrying %s after %s in %.1f s", describe(), reason, delay)
         attempt += 1
         sleep(delay)
+
+
+def send_with_retries(
+    send: Callable[[], requests.Response],
+    request: requests.PreparedRequest,
+    creds: Credentials,
+    *,
+    policy: RetryPolicy,
+    sleep: Callable[[float], None],
+) -> requests.Response:
+    """`send()` (which sends `request`) under `policy`, when its body can be sent again; and when an OAuth
+    access token expired under us (a clock skew, a revoked grant), one new token from `creds`, one retry."""
+    replayable = request.body is None or isinstance(request.body, (bytes, str))
+    method = (request.method or "GET").upper()
+    policy = policy if replayable else RetryPolicy(retries=0)
+
+    def describe() -> str:
+        return f"{request.method} {redact(urlsplit(request.url or '').path)}"
+
+    response = retry_calls(send, method=method, policy=policy, sleep=sleep, describe=describe)
+    invalidate = getattr(creds.provider, "invalidate", None)
+    if replayable and invalidate is not None and _says_expired(response):
+        invalidate()
+        request.headers.update(creds.headers())
+        response.close()
+        response = retry_calls(send, method=method, policy=policy, sleep=sleep, describe=describe)
+    return response
+
+
+def _says_expired(response: requests.Response) -> bool:
+    """A 401/403 whose body says the token expired (the platform: 401 "Token is expired", FACTS.md)."""
+    if response.status_code not in (401, 403):
+        return False
+    return "expired" in response.text[:4000].lower()

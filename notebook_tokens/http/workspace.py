@@ -39,7 +39,8 @@ from notebook_tokens.http.auth import WorkspaceAuth
 from notebook_tokens.http.errors import transport_error
 from notebook_tokens.http.oauth import post_form
 from notebook_tokens.http.recorder import RECORDER
-from notebook_tokens.http.retrying import RetryPolicy, retry_calls
+from notebook_tokens.http.retrying import RetryPolicy, send_with_retries
+from notebook_tokens.http.timeouts import timeout_object
 
 __all__ = ["DEFAULT_TIMEOUT", "WorkspaceSession", "credentials", "session"]
 
@@ -70,6 +71,7 @@ class WorkspaceSession(requests.Session):
         # entry to any host). Proxies and the CA bundle are merged from the environment below instead.
         self.trust_env = False
         self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+        self._timeout_object: tuple[Any, Any] | None = None
         self.retry_policy = retry_policy or RetryPolicy(retries=retries)
         self._sleep = sleep
         # foreign redirect targets seen by rebuild_auth, so send() can say which answer redirected there
@@ -144,8 +146,15 @@ class WorkspaceSession(requests.Session):
         if kwargs.get("auth") is not None:
             raise InputError("auth= is not accepted: the session adds the workspace credentials itself.")
         if kwargs.get("timeout") is None:
-            kwargs["timeout"] = self.timeout
+            kwargs["timeout"] = self._built_timeout()
         return super().request(method, absolute, **kwargs)
+
+    def _built_timeout(self) -> Any:
+        # requests makes a validated urllib3 Timeout of a (connect, read) tuple on every call: once per value
+        built = self._timeout_object
+        if built is None or built[0] != self.timeout:
+            built = self._timeout_object = (self.timeout, timeout_object(self.timeout))
+        return built[1]
 
     def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
         """On a redirect: drop every credential, then re-add ours only when the target is our origin."""
@@ -171,7 +180,11 @@ class WorkspaceSession(requests.Session):
                 "Refusing verify=False: without TLS verification anyone on the path could read the token. "
                 "Point REQUESTS_CA_BUNDLE (or verify=) at your CA bundle instead."
             )
-        response = self._send_with_retries(request, **kwargs)
+        base_send = super().send
+        response = send_with_retries(
+            lambda: base_send(request, **kwargs), request, self._creds, policy=self.retry_policy,
+            sleep=self._sleep,
+        )
         # for %dbtoken scopes: method, path and status only (a followed redirect: this hop's own status)
         first = response.history[0] if response.history else response
         RECORDER.record(request.method or "GET", url, first.status_code)
@@ -180,29 +193,6 @@ class WorkspaceSession(requests.Session):
     def _redirect_message(self, url: str) -> str:
         redirect = self._foreign_redirects.get(url)
         return redirect_message(url, self.host, *redirect) if redirect else ""
-
-    def _send_with_retries(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        replayable = request.body is None or isinstance(request.body, (bytes, str))
-        response = self._send_retrying(request, replayable, **kwargs)
-        invalidate = getattr(self._creds.provider, "invalidate", None)
-        if replayable and invalidate is not None and _says_expired(response):
-            # an OAuth access token expired under us (a clock skew, a revoked grant): one new token, one retry
-            invalidate()
-            request.headers.update(self._creds.headers())
-            response.close()
-            response = self._send_retrying(request, replayable, **kwargs)
-        return response
-
-    def _send_retrying(
-        self, request: requests.PreparedRequest, replayable: bool, **kwargs: Any
-    ) -> requests.Response:
-        return retry_calls(
-            lambda: super(WorkspaceSession, self).send(request, **kwargs),
-            method=(request.method or "GET").upper(),
-            policy=self.retry_policy if replayable else RetryPolicy(retries=0),
-            sleep=self._sleep,
-            describe=lambda: f"{request.method} {_path(request)}",
-        )
 
     # -- conveniences ------------------------------------------------------------------------------
     def api(
@@ -253,13 +243,6 @@ def _normalized(creds: Credentials) -> Credentials:
     host = normalize_host(creds.host)
     check_binding(creds, host)
     return creds if host == creds.host else dataclasses.replace(creds, host=host)
-
-
-def _says_expired(response: requests.Response) -> bool:
-    """A 401/403 whose body says the token expired (the platform: 401 "Token is expired", FACTS.md)."""
-    if response.status_code not in (401, 403):
-        return False
-    return "expired" in response.text[:4000].lower()
 
 
 def _path(request: requests.PreparedRequest) -> str:
