@@ -15,6 +15,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -180,9 +181,8 @@ class WorkspaceSession(requests.Session):
                 "Refusing verify=False: without TLS verification anyone on the path could read the token. "
                 "Point REQUESTS_CA_BUNDLE (or verify=) at your CA bundle instead."
             )
-        base_send = super().send
         response = send_with_retries(
-            lambda: base_send(request, **kwargs), request, self._creds, policy=self.retry_policy,
+            partial(super().send, request, **kwargs), request, self._creds, policy=self.retry_policy,
             sleep=self._sleep,
         )
         # for %dbtoken scopes: method, path and status only (a followed redirect: this hop's own status)

@@ -34,6 +34,7 @@ from notebook_tokens.notebook.rest.line import (
 if TYPE_CHECKING:
     from notebook_tokens.notebook.context import NotebookContext
     from notebook_tokens.notebook.rest.apihelp import ApiDoc
+    from notebook_tokens.notebook.rest.call import CallOptions
     from notebook_tokens.notebook.rest.export import Snippet
     from notebook_tokens.notebook.rest.parse import RestRequest
     from notebook_tokens.notebook.rest.render import RestResult
@@ -109,10 +110,10 @@ class DbRestMagics(Magics):
         # modules, not packages, in these imports: `from package import module` runs importlib's
         # Python-level _handle_fromlist on every call
         from notebook_tokens.notebook.rest.apihelp import api_doc, presend_note
-        from notebook_tokens.notebook.rest.call import CallOptions, call
+        from notebook_tokens.notebook.rest.call import call
         from notebook_tokens.notebook.rest.parse import parse_request
 
-        args, finder, request = self._parse_line(line)
+        args, finder, request, quiet_options = self._parse_line(line)
         if args.doc:
             return api_doc(*doc_target(args.request))
         namespace = self._ip.user_ns
@@ -126,8 +127,7 @@ class DbRestMagics(Magics):
 
             _display(note_bundle(note))
         progress = None if args.quiet else _Progress()
-        all_pages = args.all_pages or args.max_pages is not None  # --max-pages alone means --all
-        options = CallOptions(all_pages, args.max_pages, args.timeout, args.table, progress)
+        options = quiet_options or _call_options(args, progress)
         with self.context.call_session(store=args.store, profile=args.profile, host=args.host) as session:
             if not request.path.startswith("/"):  # an absolute URL: only the workspace's own origin
                 request = parse_request(args.request, cell, namespace, host=session.host)
@@ -167,8 +167,9 @@ class DbRestMagics(Magics):
             _display(note_bundle(result.note))
         return result
 
-    def _parse_line(self, line: str) -> tuple[Any, Any, RestRequest | None]:
-        """The options, the compiled -e expression and the request a line alone makes (None for --doc).
+    def _parse_line(self, line: str) -> tuple[Any, Any, RestRequest | None, CallOptions | None]:
+        """The options, the compiled -e expression, the request a line alone makes (None for --doc) and,
+        for a quiet line (no progress line to update), its CallOptions.
 
         Parsing is a pure function of the (expanded) line, and re-running a cell repeats it: keep recent
         parses (argparse costs more than the rest of %dbrest's own work together). A line's failures are
@@ -178,15 +179,23 @@ class DbRestMagics(Magics):
             from notebook_tokens.notebook.rest.parse import parse_request
 
             args = parse_words(self.dbrest.parser, split_line(line))
-            request = None
+            request = options = None
             if not args.doc:
                 finder = compile_extract(args.extract)
                 check_options(args)
                 request = parse_request(args.request)  # the line's own checks; a cell body is added later
-            parsed = self._parsed[line] = (args, None if args.doc else finder, request)
+                options = _call_options(args, None) if args.quiet and not args.as_form else None
+            parsed = self._parsed[line] = (args, None if args.doc else finder, request, options)
             if len(self._parsed) > _PARSE_CACHE_SIZE:
                 del self._parsed[next(iter(self._parsed))]
         return parsed
+
+
+def _call_options(args: Any, progress: _Progress | None) -> CallOptions:
+    from notebook_tokens.notebook.rest.call import CallOptions
+
+    all_pages = args.all_pages or args.max_pages is not None  # --max-pages alone means --all
+    return CallOptions(all_pages, args.max_pages, args.timeout, args.table, progress)
 
 
 def _display(bundle: dict[str, Any], **kwargs: Any) -> Any:
