@@ -17,7 +17,12 @@ from notebook_tokens.core.apierrors import api_error, next_step
 from notebook_tokens.core.redact import redact
 from notebook_tokens.http.errors import transport_error
 from notebook_tokens.http.paging import Pages
-from notebook_tokens.notebook.rest.render import RequestInfo, RestResult, masked_headers
+from notebook_tokens.notebook.rest.render import (
+    RequestInfo,
+    RestResult,
+    masked_by_lower_name,
+    masked_headers,
+)
 
 if TYPE_CHECKING:
     from notebook_tokens.http.workspace import WorkspaceSession
@@ -110,7 +115,7 @@ def _result(
     info = RequestInfo(
         request.method,
         redact(sent.url or request.path),
-        masked_headers(_header_items(sent.headers)),
+        _masked(sent.headers),
     )
     data, is_json = _body(response) if body is None else body
     result = RestResult(
@@ -137,11 +142,11 @@ def _result(
     return result
 
 
-def _header_items(headers: Any) -> Any:
-    """(name, value) pairs of requests' CaseInsensitiveDict, read from its `_store` ({lower: (name, value)})
-    when it has one: its `items()` makes two Python calls per header (a generator step and __getitem__),
-    on every %dbrest call."""
+
+def _masked(headers: Any) -> dict[str, str]:
+    """The sent headers for display, read from requests' CaseInsensitiveDict store ({lower: (name, value)})
+    when there is one: its `items()` makes two Python calls per header, on every %dbrest call."""
     store = getattr(headers, "_store", None)
     if isinstance(store, dict):
-        return store.values()
-    return headers.items()
+        return masked_by_lower_name(store)
+    return masked_headers(headers.items())

@@ -20,7 +20,9 @@ __all__ = [
     "MAX_TEXT_LINES",
     "RequestInfo",
     "RestResult",
+    "masked_by_lower_name",
     "masked_headers",
+    "masked_value",
     "note_bundle",
     "progress_text",
     "table_html",
@@ -205,8 +207,21 @@ def masked_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Request headers for display: credentials masked (`Bearer dapi…c3f2`), everything else as sent."""
     shown: dict[str, str] = {}
     for name, value in headers:
-        if name.lower() in _SECRET_HEADERS:
-            scheme, _, credential = value.partition(" ")
-            value = f"{scheme} {mask(credential)}" if credential else mask(value)
-        shown[name] = value
+        shown[name] = masked_value(value) if name.lower() in _SECRET_HEADERS else value
     return shown
+
+
+def masked_by_lower_name(store: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """`masked_headers` of a mapping {lower-case name: (name, value)} (requests' CaseInsensitiveDict store),
+    without a Python step per header: only the credential headers present are looked at."""
+    shown = dict(store.values())
+    for lower in _SECRET_HEADERS.intersection(store):
+        name, value = store[lower]
+        shown[name] = masked_value(value)
+    return shown
+
+
+def masked_value(value: str) -> str:
+    """A credential header's value with the credential masked, its scheme (`Bearer`, `Basic`) kept."""
+    scheme, _, credential = value.partition(" ")
+    return f"{scheme} {mask(credential)}" if credential else mask(value)
