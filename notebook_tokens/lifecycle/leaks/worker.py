@@ -1,0 +1,102 @@
+"""A scan worker process: reads file paths from stdin, answers which of them hold the PAT shape.
+
+Started by workers.py as its own interpreter (never a fork, never a re-import of the parent's `__main__`),
+with nothing but the standard library and encoded.py imported, so that it is ready in tens of ms. Protocol:
+
+    stdin   the paths to search, each as its file-system bytes followed by NUL, until EOF
+    stdout  after EOF, one line each: `F <n>` (the n-th path, from 0, holds a hit), `P <n> <reason>` (it
+            could not be read), and last `N <files read> <bytes read>`
+
+No value, encoded form or offset is ever written: the parent scans the few flagged files again itself. A
+file is read with `readinto` into one reused buffer (bounded memory) and dropped at its first hit.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import sys
+from collections.abc import Iterable, Iterator
+
+from notebook_tokens.lifecycle.leaks.encoded import ANCHORS, PAT_BYTES, WINDOW, decode_around
+
+__all__ = ["CHUNK", "KEEP", "holds_pat", "main"]
+
+CHUNK = 1 << 20
+_PREFIX = b"dapi"
+_BEHIND = 3  # decode_around looks back up to 3 characters (to a group boundary) before an anchor
+# The bytes carried from one read to the next: a whole PAT (38 bytes) or an anchor with the base64 run
+# around it (3 before, WINDOW and 2 of padding after) is always inside one buffer.
+KEEP = max(4 + 32 + 2, WINDOW + 2 + _BEHIND) + _BEHIND
+
+
+def _found(buf: bytearray, size: int, base64: bool) -> bool:
+    at = buf.find(_PREFIX, 0, size)
+    while at != -1:
+        if PAT_BYTES.match(buf, at, size) is not None:
+            return True
+        at = buf.find(_PREFIX, at + 1, size)
+    if not base64:
+        return False
+    for anchor in ANCHORS:
+        at = buf.find(anchor, 0, size)
+        while at != -1:
+            start = max(0, at - _BEHIND)
+            if decode_around(bytes(buf[start:min(size, at + WINDOW + 2)]), at - start) is not None:
+                return True
+            at = buf.find(anchor, at + 1, size)
+    return False
+
+
+def holds_pat(stream: io.RawIOBase, buf: bytearray, *, base64: bool = True) -> tuple[bool, int]:
+    """(whether the stream holds the PAT shape, raw or in base64; bytes read). `buf` is CHUNK + KEEP bytes."""
+    view = memoryview(buf)
+    size = total = 0
+    while True:
+        count = stream.readinto(view[size:]) or 0
+        total += count
+        size += count
+        if _found(buf, size, base64):
+            return True, total
+        if not count:
+            return False, total
+        if size > KEEP:  # carry the tail (an anchor or PAT cut by the buffer's end) to the next read
+            buf[:KEEP] = buf[size - KEEP:size]
+            size = KEEP
+
+
+def _answers(names: Iterable[bytes], base64: bool) -> list[str]:
+    buf = bytearray(CHUNK + KEEP)
+    lines: list[str] = []
+    files = read = 0
+    for number, name in enumerate(names):
+        try:
+            with open(name, "rb", buffering=0) as stream:
+                flagged, count = holds_pat(stream, buf, base64=base64)
+        except OSError as error:
+            lines.append(f"P {number} {error.strerror or type(error).__name__}")
+            continue
+        files += 1
+        read += count
+        if flagged:
+            lines.append(f"F {number}")
+    lines.append(f"N {files} {read}")
+    return lines
+
+
+def _paths() -> Iterator[bytes]:
+    """The paths as they arrive (the parent is still walking the tree), until EOF."""
+    pending = b""
+    while chunk := os.read(0, 1 << 16):
+        *complete, pending = (pending + chunk).split(b"\0")
+        yield from complete
+
+
+def main(argv: list[str]) -> int:
+    # The parent owns Ctrl-C: it stops (kills) the workers itself; a worker whose parent died sees EOF.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    base64 = argv == ["--base64"]
+    sys.stdout.write("".join(line + "\n" for line in _answers(_paths(), base64)))
+    sys.stdout.flush()
+    return 0
