@@ -6,8 +6,7 @@ the PAT shape (raw and base64) and answers only paths, byte counts and problems:
 offset ever crosses the process boundary. The few flagged files are then scanned again here; the hits come
 out in walk order (lines, cells, `Token`s), as from one process. A matcher with forms of known non-PAT
 tokens (an OAuth token seen by this kernel) would have to send those forms to the workers, so such a scan
-stays in this process; so does a tree smaller than `threshold`, which this process scans before it
-starts any worker.
+stays in this process; so does a tree smaller than `threshold`.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from notebook_tokens.lifecycle.leaks.workers import WorkerPool
 
 __all__ = ["OWN_SHARE", "PARALLEL_THRESHOLD", "cpus", "scan_files", "scan_tree"]
 
-PARALLEL_THRESHOLD = 16 << 20  # scanned here before workers start (~20 ms each, measured in benchmarks)
+PARALLEL_THRESHOLD = 16 << 20  # a smaller tree is scanned here: workers take ~30 ms to start
 OWN_SHARE = 0.5  # of a worker's: this process also walks, feeds and scans the flagged files again
 
 
@@ -56,26 +55,36 @@ def _sized(paths: Iterable[Path], tally: Tally) -> Iterator[tuple[Path, int]]:
 
 def scan_files(files: Iterable[tuple[Path, int]], matcher: Matcher, tally: Tally, *, workers: int,
                threshold: int = PARALLEL_THRESHOLD, own_share: float = OWN_SHARE) -> Iterator[Hit]:
-    """The hits in `files` (path, size), in their order; `workers` processes start after `threshold` bytes."""
+    """The hits in `files` (path, size), in their order. Once the walk has found `threshold` bytes,
+    `workers` processes start and take the files found so far and every one after; a smaller tree is
+    scanned here alone (the walk is ~30x faster than the scan, so waiting for it costs little)."""
     names: list[str] = []
     own: dict[int, list[Hit]] = {}
     flagged: set[int] = set()
-    scanned = 0
+    waiting: list[tuple[int, Path, int]] = []  # found before the workers start: at most `threshold` bytes
+    walked = 0
     pool: WorkerPool | None = None
     try:
         for path, size in files:
             names.append(str(path))
-            if pool is None and scanned >= threshold:
+            if pool is None:
+                waiting.append((len(names) - 1, path, size))
+                walked += size
+                if walked < threshold:
+                    continue
                 pool = WorkerPool(workers, base64=matcher.base64, own_share=own_share)
-            if pool is None or not pool.offer(len(names) - 1, names[-1], size):
-                scanned += size
-                if hits := scan_file(path, matcher, tally):
-                    own[len(names) - 1] = hits
+            for index, found, found_size in waiting or [(len(names) - 1, path, size)]:
+                if pool.offer(index, names[index], found_size):
+                    continue
+                if hits := scan_file(found, matcher, tally):  # this process's share
+                    own[index] = hits
+            waiting = []
+        again = [index for index, _, _ in waiting]  # a tree below the threshold: all of it, here
         if pool is not None:
             flagged, again = pool.results(names, tally)
-            for index in again:
-                if hits := scan_file(Path(names[index]), matcher, tally):
-                    own[index] = hits
+        for index in again:
+            if hits := scan_file(Path(names[index]), matcher, tally):
+                own[index] = hits
     finally:
         if pool is not None:
             pool.close()  # also on KeyboardInterrupt or any error: no worker outlives the scan

@@ -23,7 +23,9 @@ from notebook_tokens.lifecycle.leaks.encoded import ANCHORS, PAT_BYTES, WINDOW, 
 
 __all__ = ["CHUNK", "KEEP", "holds_pat", "main"]
 
-CHUNK = 1 << 20
+# 64 KiB, as grep reads: the copy out of the page cache and the passes over it stay in the CPU's cache.
+# Measured on the 256 MiB benchmark tree, one worker: 0.30 s at 64 KiB, 0.47 s at 1 MiB (sys time 3x).
+CHUNK = 1 << 16
 _PREFIX = b"dapi"
 _BEHIND = 3  # decode_around looks back up to 3 characters (to a group boundary) before an anchor
 # The bytes carried from one read to the next: a whole PAT (38 bytes) or an anchor with the base64 run
