@@ -16,7 +16,7 @@ import pytest
 
 from notebook_tokens.core.redact import PAT_PATTERN, Token
 from notebook_tokens.lifecycle.leaks.encoded import PAT_BYTES
-from notebook_tokens.lifecycle.leaks.files import Tally, scan_paths
+from notebook_tokens.lifecycle.leaks.files import Tally, local_files, scan_paths
 from notebook_tokens.lifecycle.leaks.matcher import Matcher
 from notebook_tokens.lifecycle.leaks.parallel import scan_files, scan_tree
 from notebook_tokens.lifecycle.leaks.worker import CHUNK, KEEP, holds_pat
@@ -91,15 +91,17 @@ def test_a_worker_answers_only_positions_counts_and_problems(tmp_path: Path) -> 
     assert "F 2" not in plain.stdout.decode().splitlines()  # the base64 one needs --base64
 
 
-def test_workers_find_the_same_hits_in_the_same_order_as_one_process(tmp_path: Path) -> None:
+@pytest.mark.parametrize("own_share", [0.0, 1.0])
+def test_workers_find_the_hits_one_process_finds_in_the_same_order(tmp_path: Path, own_share: float) -> None:
+    """With or without a share of the files scanned in this process, as scan_paths finds them alone."""
     tree(tmp_path)
     (tmp_path / "locked.py").write_text("x")
     (tmp_path / "locked.py").chmod(0)
     alone_tally = Tally()
     alone = [(h.where, h.line, h.token.reveal()) for h in scan_paths([tmp_path], Matcher(), alone_tally)]
     tally = Tally()
-    parallel = scan_tree(tmp_path, Matcher(), tally, workers=2, threshold=0)
-    assert parallel is not None
+    files = [(path, path.stat().st_size) for path in local_files(tmp_path, tally)]
+    parallel = scan_files(iter(files), Matcher(), tally, workers=2, threshold=0, own_share=own_share)
     assert [(h.where, h.line, h.token.reveal()) for h in parallel] == alone and len(alone) == 8
     assert (tally.files, tally.bytes) == (alone_tally.files, alone_tally.bytes)
     if os.geteuid() != 0:  # root reads a mode-0 file

@@ -21,10 +21,16 @@ from notebook_tokens.lifecycle.leaks.hits import Hit
 from notebook_tokens.lifecycle.leaks.matcher import Matcher
 from notebook_tokens.lifecycle.leaks.workers import WorkerPool
 
-__all__ = ["OWN_SHARE", "PARALLEL_THRESHOLD", "cpus", "scan_files", "scan_tree"]
+__all__ = ["OWN_SHARE", "PARALLEL_THRESHOLD", "PLAIN_THRESHOLD", "cpus", "scan_files", "scan_tree"]
 
-PARALLEL_THRESHOLD = 16 << 20  # a smaller tree is scanned here: workers take ~30 ms to start
-OWN_SHARE = 0.5  # of a worker's: this process also walks, feeds and scans the flagged files again
+# Below these many bytes a tree is scanned here: two workers take ~36 ms to start and answer. Measured on
+# 2 CPUs (the 256 MiB benchmark tree cut to size): with base64 (as %dbtoken scan runs), workers win from
+# ~20 MiB (16 MiB: 1.17x the in-process time, 24 MiB: 0.91x); for the PAT shape alone, only past ~64 MiB.
+PARALLEL_THRESHOLD = 20 << 20
+PLAIN_THRESHOLD = 64 << 20
+# This process's share of the files, relative to a worker's. 0: on 2 CPUs, a share of 0.25 or 0.5 measured
+# the same as none (1.24x grep either way), and this process walks, feeds and rescans the flagged files.
+OWN_SHARE = 0.0
 
 
 def cpus() -> int:
@@ -35,12 +41,14 @@ def cpus() -> int:
 
 
 def scan_tree(root: Path, matcher: Matcher, tally: Tally, *, workers: int | None = None,
-              threshold: int = PARALLEL_THRESHOLD) -> Iterator[Hit] | None:
+              threshold: int | None = None) -> Iterator[Hit] | None:
     """The hits under `root`, with worker processes once the tree proves large; None when this scan must
     stay in-process (one CPU, secret needles, a single file, no interpreter to start)."""
     workers = workers or cpus()
     if workers < 2 or matcher.has_secret_needles or root.is_file() or not sys.executable:
         return None
+    if threshold is None:
+        threshold = PARALLEL_THRESHOLD if matcher.base64 else PLAIN_THRESHOLD
     return scan_files(_sized(local_files(root, tally), tally), matcher, tally, workers=workers,
                       threshold=threshold)
 

@@ -8,16 +8,20 @@ with nothing but the standard library and encoded.py imported, so that it is rea
             could not be read), and last `N <files read> <bytes read>`
 
 No value, encoded form or offset is ever written: the parent scans the few flagged files again itself. A
-file is read with `readinto` into one reused buffer (bounded memory) and dropped at its first hit.
+file is read with `readinto` into one reused buffer (bounded memory) and dropped at its first hit; the
+next few files are already asked of the disk meanwhile (cold cache: the read and the search overlap).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import select
 import signal
 import sys
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Iterator
 
 from notebook_tokens.lifecycle.leaks.encoded import ANCHORS, PAT_BYTES, WINDOW, decode_around
 
@@ -31,6 +35,9 @@ _BEHIND = 3  # decode_around looks back up to 3 characters (to a group boundary)
 # The bytes carried from one read to the next: a whole PAT (38 bytes) or an anchor with the base64 run
 # around it (3 before, WINDOW and 2 of padding after) is always inside one buffer.
 KEEP = max(4 + 32 + 2, WINDOW + 2 + _BEHIND) + _BEHIND
+LOOKAHEAD = 16  # files opened ahead of the one searched (cold 256 MiB tree: 0.65 s at 16, 0.72 s at 4)
+_PREFETCH = 2 << 20  # of each, at most this much asked of the disk ahead (posix_fadvise WILLNEED)
+_ADVISE = getattr(os, "posix_fadvise", None)  # Linux; elsewhere the kernel's own readahead alone
 
 
 def _found(buf: bytearray, size: int, base64: bool) -> bool:
@@ -68,14 +75,17 @@ def holds_pat(stream: io.RawIOBase, buf: bytearray, *, base64: bool = True) -> t
             size = KEEP
 
 
-def _answers(names: Iterable[bytes], base64: bool) -> list[str]:
+def _answers(names: Iterator[bytes | None], base64: bool) -> list[str]:
     buf = bytearray(CHUNK + KEEP)
     lines: list[str] = []
     files = read = 0
-    for number, name in enumerate(names):
+    for number, opened in enumerate(_opened(names)):
+        if isinstance(opened, OSError):
+            lines.append(f"P {number} {opened.strerror or type(opened).__name__}")
+            continue
         try:
-            with open(name, "rb", buffering=0) as stream:
-                flagged, count = holds_pat(stream, buf, base64=base64)
+            with opened:
+                flagged, count = holds_pat(opened, buf, base64=base64)
         except OSError as error:
             lines.append(f"P {number} {error.strerror or type(error).__name__}")
             continue
@@ -87,12 +97,48 @@ def _answers(names: Iterable[bytes], base64: bool) -> list[str]:
     return lines
 
 
-def _paths() -> Iterator[bytes]:
-    """The paths as they arrive (the parent is still walking the tree), until EOF."""
+def _opened(names: Iterator[bytes | None]) -> Iterator[io.FileIO | OSError]:
+    """The files in order, each opened and its first bytes asked of the disk LOOKAHEAD files before it is
+    scanned: with a cold page cache the disk reads the next files while this one is searched. A None from
+    `names` (no more paths for now) lets the files opened so far through before the wait."""
+    ahead: deque[io.FileIO | OSError] = deque()
+    for name in names:
+        if name is not None:
+            ahead.append(_open(name))
+        while ahead and (name is None or len(ahead) > LOOKAHEAD):
+            yield ahead.popleft()
+    yield from ahead
+
+
+def _open(name: bytes) -> io.FileIO | OSError:
+    try:
+        stream = io.FileIO(name, "r")
+    except OSError as error:
+        return error
+    if _ADVISE is not None:
+        with contextlib.suppress(OSError):  # advice only
+            _ADVISE(stream.fileno(), 0, _PREFETCH, os.POSIX_FADV_WILLNEED)
+    return stream
+
+
+def _paths() -> Iterator[bytes | None]:
+    """The paths as they arrive (the parent is still walking the tree), until EOF; None before a wait."""
     pending = b""
-    while chunk := os.read(0, 1 << 16):
+    while True:
+        if not _ready():
+            yield None
+        chunk = os.read(0, 1 << 16)
+        if not chunk:
+            return
         *complete, pending = (pending + chunk).split(b"\0")
         yield from complete
+
+
+def _ready() -> bool:
+    """Whether the parent has sent more (reading stdin would not wait); False where pipes can't be polled."""
+    if os.name != "posix":
+        return False
+    return bool(select.select([0], [], [], 0)[0])
 
 
 def main(argv: list[str]) -> int:

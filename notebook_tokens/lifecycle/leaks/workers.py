@@ -22,6 +22,11 @@ from notebook_tokens.lifecycle.leaks.files import Tally
 
 __all__ = ["WorkerPool", "worker_command"]
 
+# A worker's paths are flushed to it in batches of this many bytes of files (or _FLUSH_FILES files): a
+# flush per file wakes a worker per file, and the walk then took 140 ms of a 400 ms scan instead of 40.
+_FLUSH_BYTES = 4 << 20
+_FLUSH_FILES = 64
+
 _ROOT = str(Path(__file__).resolve().parents[3])  # the folder that holds notebook_tokens/
 _BOOT = """\
 import sys
@@ -50,6 +55,7 @@ class WorkerPool:
         self._weights = [1.0] * count + [own_share]
         self._loads = [0.0] * (count + 1)
         self._broken: set[int] = set()
+        self._unflushed = [(0, 0)] * count  # (bytes, files) sent to each worker since its last flush
         command = worker_command(base64)
         for _ in range(count):  # stderr: a worker prints nothing unless it crashes, and then it is rescanned
             self._procs.append(subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
@@ -74,11 +80,16 @@ class WorkerPool:
             return False
         stdin = self._procs[choice].stdin
         assert stdin is not None
+        pending, files = self._unflushed[choice]
+        pending, files = pending + size, files + 1
         try:
             stdin.write(os.fsencode(name) + b"\0")
-            stdin.flush()  # the worker starts on it now, while the walk goes on
+            if pending >= _FLUSH_BYTES or files >= _FLUSH_FILES:
+                stdin.flush()  # the worker starts on these now, while the walk goes on
+                pending = files = 0
         except OSError:  # the worker is gone: its files, this one included, are scanned here
             self._broken.add(choice)
+        self._unflushed[choice] = (pending, files)
         self._sent[choice].append(index)
         return True
 
