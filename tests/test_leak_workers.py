@@ -224,3 +224,18 @@ def test_scan_files_stays_in_process_below_the_threshold(tmp_path: Path) -> None
     before = children(os.getpid())
     hits = list(scan_files(iter(files), Matcher(), Tally(), workers=2, threshold=1 << 30))
     assert len(hits) == 3 and children(os.getpid()) == before
+
+
+@pytest.mark.parametrize("interpreter", ["missing", "/bin/false"])
+def test_no_worker_to_be_had_still_scans_every_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     interpreter: str) -> None:
+    """No interpreter at sys.executable (Popen fails), or one that exits 1 at once (an embedded Python whose
+    executable is the host program): the scan finds every hit in this process."""
+    values = tree(tmp_path, 10)
+    files = [(path, path.stat().st_size) for path in sorted(tmp_path.iterdir())]
+    before = children(os.getpid())
+    executable = str(tmp_path / "python") if interpreter == "missing" else interpreter
+    monkeypatch.setattr(sys, "executable", executable)
+    hits = list(scan_files(iter(files), Matcher(), Tally(), workers=2, threshold=0))
+    assert sorted(h.token.reveal() for h in hits) == sorted(values)
+    assert children(os.getpid()) == before

@@ -80,14 +80,18 @@ def scan_files(files: Iterable[tuple[Path, int]], matcher: Matcher, tally: Tally
                 walked += size
                 if walked < threshold:
                     continue
-                pool = WorkerPool(workers, base64=matcher.base64, own_share=own_share)
+                try:
+                    pool = WorkerPool(workers, base64=matcher.base64, own_share=own_share)
+                except OSError:  # no process to be had (a limit, no interpreter): all of it here
+                    threshold = sys.maxsize
+                    continue
             for index, found, found_size in waiting or [(len(names) - 1, path, size)]:
                 if pool.offer(index, names[index], found_size):
                     continue
                 if hits := scan_file(found, matcher, tally):  # this process's share
                     own[index] = hits
             waiting = []
-        again = [index for index, _, _ in waiting]  # a tree below the threshold: all of it, here
+        again = [index for index, _, _ in waiting]  # a tree below the threshold: all of it here
         if pool is not None:
             flagged, again = pool.results(names, tally)
         for index in again:

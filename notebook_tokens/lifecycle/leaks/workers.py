@@ -57,9 +57,13 @@ class WorkerPool:
         self._broken: set[int] = set()
         self._unflushed = [(0, 0)] * count  # (bytes, files) sent to each worker since its last flush
         command = worker_command(base64)
-        for _ in range(count):  # stderr: a worker prints nothing unless it crashes, and then it is rescanned
-            self._procs.append(subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
-                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
+        try:
+            for _ in range(count):  # stderr: a worker prints nothing unless it crashes (then: rescanned)
+                self._procs.append(subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
+                    command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
+        except BaseException:
+            self.close()  # the ones already started
+            raise
 
     def __enter__(self) -> WorkerPool:
         return self
