@@ -5,6 +5,8 @@
     hits      Hit (where a value was found) and Finding (a hit with its status)
     files     local files and folders, honouring .gitignore (gitignore.py), .ipynb cells (cells.py)
     parallel  a large tree on every CPU (workers answer only which paths hold a hit)
+    workers   the worker processes from the parent's side: start, feed paths as the walk finds them, stop
+    worker    the worker process itself: standard library and encoded.py only, ready in ~30 ms
     history   every blob reachable from a git repository's refs
     remote    the workspace's notebooks and files through the Workspace API
     status    live / not found / unknown, by token identity, without sending the leaked token anywhere

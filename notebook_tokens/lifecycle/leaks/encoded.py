@@ -11,9 +11,11 @@ import base64
 import binascii
 import re
 
-__all__ = ["ANCHORS", "WINDOW", "decode_around", "value_chars"]
+__all__ = ["ANCHORS", "PAT_BYTES", "WINDOW", "decode_around", "value_chars"]
 
-_PAT = re.compile(rb"dapi[0-9a-f]{32}(?:-\d)?")
+# core.redact's PAT_PATTERN over bytes, written out: a scan worker imports this module and nothing of the
+# package above it (tests/test_leak_workers.py checks that the two are the same)
+PAT_BYTES = re.compile(rb"dapi[0-9a-f]{32}(?:-\d)?")
 WINDOW = 64  # base64 characters after an anchor that can still encode part of a PAT (38 bytes -> 51 + 13)
 _ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")
 _TO_STANDARD = bytes.maketrans(b"-_", b"+/")
@@ -48,7 +50,7 @@ def _decode(buf: bytes, start: int, right: int, padded: int) -> re.Match[bytes] 
             decoded = base64.b64decode(buf[start:end].translate(_TO_STANDARD), validate=True)
         except binascii.Error:
             continue
-        match = _PAT.search(decoded)
+        match = PAT_BYTES.search(decoded)
         if match is not None:
             return match
     return None

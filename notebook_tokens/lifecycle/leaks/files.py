@@ -1,6 +1,6 @@
 """Local files and folders: which files are scanned (by suffix, honouring .gitignore), and each file's hits.
 
-A file is read in 1 MiB chunks (bounded memory); the lines of a file with hits are counted in a second
+A file is read in 64 KiB chunks (bounded memory); the lines of a file with hits are counted in a second
 pass, so the common case (no hit) reads each byte once and counts nothing.
 """
 

@@ -19,7 +19,7 @@ from notebook_tokens.lifecycle.leaks.encoded import ANCHORS, WINDOW, decode_arou
 
 __all__ = ["CHUNK", "Matcher", "RawHit", "line_numbers", "scan_bytes", "scan_stream"]
 
-CHUNK = 1 << 20
+CHUNK = 1 << 16  # 64 KiB: the copy and the passes stay in the CPU's cache (worker.py has the numbers)
 # gitleaks' rule databricks-api-token: dapi[a-f0-9]{32}(?:-\d)? (the same as the redaction pattern)
 _PAT = re.compile(PAT_PATTERN.pattern.encode())
 _PAT_LONGEST = 4 + 32 + 2

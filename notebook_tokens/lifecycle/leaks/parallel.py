@@ -1,29 +1,36 @@
 """A large local tree on more than one CPU: worker processes only say which files hold a hit.
 
-`bytes.find` holds the GIL, so threads would not help; a process per CPU does. A worker searches its share
-of the files with the PAT shape (raw and base64) and answers only paths, byte counts and problems: no
-value, encoded form or offset ever crosses the process boundary. The few flagged files are then scanned
-again here, in walk order, for the hits themselves (lines, cells, `Token`s). A matcher with forms of
-known non-PAT tokens (an OAuth token seen by this kernel) would have to send those forms to the workers,
-so such a scan, and any tree under `threshold` bytes, stays in this process.
+`bytes.find` holds the GIL, so threads would not help; a process per CPU does. The walk feeds the files
+to the workers (workers.py) as it finds them, and this process scans a share itself. A worker searches for
+the PAT shape (raw and base64) and answers only paths, byte counts and problems: no value, encoded form or
+offset ever crosses the process boundary. The few flagged files are then scanned again here; the hits come
+out in walk order (lines, cells, `Token`s), as from one process. A matcher with forms of known non-PAT
+tokens (an OAuth token seen by this kernel) would have to send those forms to the workers, so such a scan
+stays in this process; so does a tree smaller than `threshold`.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from notebook_tokens.lifecycle.leaks.files import Tally, local_files, scan_file
 from notebook_tokens.lifecycle.leaks.hits import Hit
-from notebook_tokens.lifecycle.leaks.matcher import Matcher, scan_stream
+from notebook_tokens.lifecycle.leaks.matcher import Matcher
+from notebook_tokens.lifecycle.leaks.workers import WorkerPool
 
-__all__ = ["PARALLEL_THRESHOLD", "cpus", "scan_tree"]
+__all__ = ["OWN_SHARE", "PARALLEL_THRESHOLD", "PLAIN_THRESHOLD", "cpus", "scan_files", "scan_tree"]
 
-PARALLEL_THRESHOLD = 64 << 20  # below this, starting workers (~0.3 s each) costs more than it saves
-_TASKS_PER_WORKER = 8
+# Below these many bytes a tree is scanned here: two workers take ~36 ms to start and answer. Measured on
+# 2 CPUs (the 256 MiB benchmark tree cut to size): with base64 (as %dbtoken scan runs), workers win from
+# ~20 MiB (16 MiB: 1.17x the in-process time, 24 MiB: 0.91x); for the PAT shape alone, only past ~64 MiB.
+PARALLEL_THRESHOLD = 20 << 20
+PLAIN_THRESHOLD = 64 << 20
+# This process's share of the files, relative to a worker's. 0: on 2 CPUs, a share of 0.25 or 0.5 measured
+# the same as none (1.24x grep either way), and this process walks, feeds and rescans the flagged files.
+OWN_SHARE = 0.0
 
 
 def cpus() -> int:
@@ -33,66 +40,66 @@ def cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _flag(paths: list[str], base64: bool) -> tuple[list[str], int, list[str]]:
-    """In a worker: the paths holding a hit, bytes read, problems."""
-    matcher = Matcher(base64=base64)
-    flagged: list[str] = []
-    read = 0
-    problems: list[str] = []
-    for name in paths:
-        try:
-            with open(name, "rb", buffering=0) as stream:
-                if next(scan_stream(stream.read, matcher), None) is not None:
-                    flagged.append(name)
-                read += stream.tell()
-        except OSError as error:
-            problems.append(f"{name}: {error.strerror or error}")
-    return flagged, read, problems
-
-
-def _batches(files: list[tuple[Path, int]], count: int) -> list[list[str]]:
-    """`count` batches of about equal bytes (largest first onto the lightest batch)."""
-    batches: list[tuple[int, list[str]]] = [(0, []) for _ in range(count)]
-    for path, size in sorted(files, key=lambda item: -item[1]):
-        lightest = min(range(count), key=lambda i: batches[i][0])
-        total, names = batches[lightest]
-        names.append(str(path))
-        batches[lightest] = (total + size, names)
-    return [names for _, names in batches if names]
-
-
 def scan_tree(root: Path, matcher: Matcher, tally: Tally, *, workers: int | None = None,
-              threshold: int = PARALLEL_THRESHOLD) -> Iterator[Hit] | None:
-    """The hits under `root` found with worker processes, or None when this scan should stay in-process."""
+              threshold: int | None = None) -> Iterator[Hit] | None:
+    """The hits under `root`, with worker processes once the tree proves large; None when this scan must
+    stay in-process (one CPU, secret needles, a single file, no interpreter to start)."""
     workers = workers or cpus()
-    if workers < 2 or matcher.has_secret_needles or root.is_file():
+    if workers < 2 or matcher.has_secret_needles or root.is_file() or not sys.executable:
         return None
-    files = []
-    for path in local_files(root, tally):
+    if threshold is None:
+        threshold = PARALLEL_THRESHOLD if matcher.base64 else PLAIN_THRESHOLD
+    return scan_files(_sized(local_files(root, tally), tally), matcher, tally, workers=workers,
+                      threshold=threshold)
+
+
+def _sized(paths: Iterable[Path], tally: Tally) -> Iterator[tuple[Path, int]]:
+    for path in paths:
         try:
-            files.append((path, path.stat().st_size))
+            yield path, path.stat().st_size
         except OSError as error:
             tally.problems.append(f"{path}: {error.strerror or error}")
-    if sum(size for _, size in files) < threshold:
-        return _in_process(files, matcher, tally)
-    flagged: set[str] = set()
-    context = multiprocessing.get_context("spawn")  # fork is unsafe in a kernel with threads
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for names, read, problems in pool.map(_flag, _batches(files, workers * _TASKS_PER_WORKER),
-                                              [matcher.base64] * (workers * _TASKS_PER_WORKER)):
-            flagged.update(names)
-            tally.bytes += read
-            tally.problems.extend(problems)
-    tally.files += len(files)
-    return _rescan([path for path, _ in files if str(path) in flagged], matcher)
 
 
-def _in_process(files: list[tuple[Path, int]], matcher: Matcher, tally: Tally) -> Iterator[Hit]:
-    for path, _ in files:
-        yield from scan_file(path, matcher, tally)
-
-
-def _rescan(paths: list[Path], matcher: Matcher) -> Iterator[Hit]:
-    counted = Tally()  # already counted by the workers
-    for path in paths:
-        yield from scan_file(path, matcher, counted)
+def scan_files(files: Iterable[tuple[Path, int]], matcher: Matcher, tally: Tally, *, workers: int,
+               threshold: int = PARALLEL_THRESHOLD, own_share: float = OWN_SHARE) -> Iterator[Hit]:
+    """The hits in `files` (path, size), in their order. Once the walk has found `threshold` bytes,
+    `workers` processes start and take the files found so far and every one after; a smaller tree is
+    scanned here alone (the walk is ~30x faster than the scan, so waiting for it costs little)."""
+    names: list[str] = []
+    own: dict[int, list[Hit]] = {}
+    flagged: set[int] = set()
+    waiting: list[tuple[int, Path, int]] = []  # found before the workers start: at most `threshold` bytes
+    walked = 0
+    pool: WorkerPool | None = None
+    try:
+        for path, size in files:
+            names.append(str(path))
+            if pool is None:
+                waiting.append((len(names) - 1, path, size))
+                walked += size
+                if walked < threshold:
+                    continue
+                try:
+                    pool = WorkerPool(workers, base64=matcher.base64, own_share=own_share)
+                except OSError:  # no process to be had (a limit, no interpreter): all of it here
+                    threshold = sys.maxsize
+                    continue
+            for index, found, found_size in waiting or [(len(names) - 1, path, size)]:
+                if pool.offer(index, names[index], found_size):
+                    continue
+                if hits := scan_file(found, matcher, tally):  # this process's share
+                    own[index] = hits
+            waiting = []
+        again = [index for index, _, _ in waiting]  # a tree below the threshold: all of it here
+        if pool is not None:
+            flagged, again = pool.results(names, tally)
+        for index in again:
+            if hits := scan_file(Path(names[index]), matcher, tally):
+                own[index] = hits
+    finally:
+        if pool is not None:
+            pool.close()  # also on KeyboardInterrupt or any error: no worker outlives the scan
+    counted = Tally()  # the workers counted these files already
+    for index in sorted(own.keys() | flagged):
+        yield from own[index] if index in own else scan_file(Path(names[index]), matcher, counted)
