@@ -95,25 +95,29 @@ class NotebookContext:
         timeout: float | None = None,
     ) -> WorkspaceSession:
         """The default session (cached while the settings stay the same), or a new one for overrides."""
-        from notebook_tokens.http.workspace import WorkspaceSession
-
         if store or profile or host:
+            from notebook_tokens.http.workspace import WorkspaceSession
+
             read_timeout = float(timeout if timeout is not None else self.config.timeout)
             creds = self.credentials(store=store, profile=profile, host=host)
             return WorkspaceSession(creds, timeout=(10.0, read_timeout))
-        key = self._wanted_key()
-        if timeout is not None:
-            key = (key[0], key[1], float(timeout))
-        default_store, default_profile, read_timeout = key
+        key = self._wanted_key() if timeout is None else (*self._wanted_key()[:2], float(timeout))
         with self._lock:
             if self._session is None or self._session_key != key:
-                creds = self.credentials(store=default_store, profile=default_profile)
-                if self._session is not None:
-                    self._session.close()
-                self._session = WorkspaceSession(creds, timeout=(10.0, read_timeout))
-                self._session_key = key
-                self._manager = None
-            return self._session
+                self._open_default(key)
+            return self._session  # type: ignore[return-value]  # _open_default set it
+
+    def _open_default(self, key: tuple[str | None, str | None, float]) -> None:
+        """(Under the lock.) A new default session for `key`, closing the old one."""
+        from notebook_tokens.http.workspace import WorkspaceSession
+
+        default_store, default_profile, read_timeout = key
+        creds = self.credentials(store=default_store, profile=default_profile)
+        if self._session is not None:
+            self._session.close()
+        self._session = WorkspaceSession(creds, timeout=(10.0, read_timeout))
+        self._session_key = key
+        self._manager = None
 
     def call_session(
         self, *, store: str | None = None, profile: str | None = None, host: str | None = None

@@ -33,7 +33,7 @@ __all__ = ["CallOptions", "call"]
 Progress = Callable[[int, int, float], None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallOptions:
     all_pages: bool = False
     max_pages: int | None = None

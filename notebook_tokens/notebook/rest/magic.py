@@ -8,6 +8,7 @@ Thin front end: parse (restcell) -> call (restcall, over the context's Workspace
 # mypy: disable-error-code="no-untyped-call, untyped-decorator"
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
@@ -107,12 +108,7 @@ class DbRestMagics(Magics):
             raise UsageError(redact(str(exc))) from None
 
     def _run(self, line: str, cell: str | None) -> RestResult | ApiDoc | Snippet:
-        # modules, not packages, in these imports: `from package import module` runs importlib's
-        # Python-level _handle_fromlist on every call
-        from notebook_tokens.notebook.rest.apihelp import api_doc, presend_note
-        from notebook_tokens.notebook.rest.call import call
-        from notebook_tokens.notebook.rest.parse import parse_request
-
+        api_doc, presend_note, call, parse_request = _calling()
         args, finder, request, quiet_options = self._parse_line(line)
         if args.doc:
             return api_doc(*doc_target(args.request))
@@ -189,6 +185,28 @@ class DbRestMagics(Magics):
             if len(self._parsed) > _PARSE_CACHE_SIZE:
                 del self._parsed[next(iter(self._parsed))]
         return parsed
+
+
+_Calling = tuple[
+    "Callable[..., ApiDoc]",
+    "Callable[[str, str], str]",
+    "Callable[..., RestResult]",
+    "Callable[..., RestRequest]",
+]
+_CALLING: _Calling | None = None
+
+
+def _calling() -> _Calling:
+    """api_doc, presend_note, call, parse_request: imported at the first call (call imports requests, which
+    %load_ext must not), then kept: an import statement per call costs a few µs once caches are cold."""
+    global _CALLING
+    if _CALLING is None:
+        from notebook_tokens.notebook.rest.apihelp import api_doc, presend_note
+        from notebook_tokens.notebook.rest.call import call
+        from notebook_tokens.notebook.rest.parse import parse_request
+
+        _CALLING = (api_doc, presend_note, call, parse_request)
+    return _CALLING
 
 
 def _call_options(args: Any, progress: _Progress | None) -> CallOptions:

@@ -37,7 +37,7 @@ _SECRET_HEADERS = frozenset(
 Bundle = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RequestInfo:
     """The request as sent: method, full URL and headers, with the Authorization value masked."""
 
@@ -54,7 +54,7 @@ class RequestInfo:
         return {"text/plain": self.text()}, {}
 
 
-@dataclass
+@dataclass(slots=True)
 class RestResult:
     """One `%dbrest` answer. `data` is the parsed JSON (or text) after `--all` / `--extract`."""
 
