@@ -13,11 +13,9 @@ importlib.resources, once. The rules (docs "Scoped personal access tokens", API 
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Sequence
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from notebook_tokens.core.errors import InputError
@@ -43,6 +41,8 @@ _RESTRICTED = "restricted-query"
 @cache
 def scope_data() -> dict[str, Any]:
     """scopes.json, parsed once per process."""
+    from importlib import resources  # lazy, as difflib below: %load_ext imports this module
+
     text = resources.files("notebook_tokens.core").joinpath("scopes.json").read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
@@ -139,6 +139,8 @@ def check_scopes(raw: Iterable[str]) -> list[str]:
         if not scope:
             continue
         if scope not in known:
+            import difflib
+
             close = difflib.get_close_matches(scope, sorted(known), n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise InputError(f"unknown scope {scope!r}{hint} Scopes: {', '.join(_names())} "

@@ -16,7 +16,6 @@ from typing import Protocol
 
 from notebook_tokens.core.lifetimes import humanize_until
 from notebook_tokens.core.redact import redact
-from notebook_tokens.core.scopes import describe
 
 __all__ = [
     "CSS", "TokenRow", "badge", "expiry_left", "row_data", "scopes_shown", "short_id", "shown_comment",
@@ -155,6 +154,8 @@ class TokenRow(Protocol):
 def scopes_shown(info: TokenRow) -> str:
     """A token's scopes for every view: "all APIs" when unscoped, then its autoscope state and the scopes
     autoscope inferred, when the platform reports them ("all APIs; autoscope running, used: clusters")."""
+    from notebook_tokens.core.scopes import describe  # lazy: it reads scopes.json
+
     text = describe(info.scopes)
     extra = [f"autoscope {info.autoscope}"] if info.autoscope and info.autoscope != "user selected" else []
     if info.inferred_scopes:

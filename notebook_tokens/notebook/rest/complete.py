@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from notebook_tokens.notebook.rest.parse import METHODS
+from notebook_tokens.notebook.rest.line import METHODS
 
 if TYPE_CHECKING:
     from notebook_tokens.core.apiindex import ApiIndex

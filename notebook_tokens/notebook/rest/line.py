@@ -15,8 +15,11 @@ from typing import Any
 
 from notebook_tokens.core.errors import InputError
 
-__all__ = ["check_options", "compile_extract", "doc_target", "parse_words", "split_line", "strip_comment"]
+__all__ = [
+    "METHODS", "check_options", "compile_extract", "doc_target", "parse_words", "split_line", "strip_comment",
+]
 
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 _MAX_TIMEOUT = 86400  # a day; inf overflows the socket layer's time_t, nan compares false to everything
 
 
@@ -53,8 +56,6 @@ def split_line(line: str) -> list[str]:
 
 
 def doc_target(words: list[str]) -> tuple[str | None, str]:
-    from notebook_tokens.notebook.rest.parse import METHODS
-
     method = words[0].upper() if words and words[0].upper() in METHODS else None
     rest = words[1:] if method else words
     if len(rest) != 1 or not rest[0].startswith("/"):

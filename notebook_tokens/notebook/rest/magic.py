@@ -108,16 +108,18 @@ class DbRestMagics(Magics):
             raise UsageError(redact(str(exc))) from None
 
     def _run(self, line: str, cell: str | None) -> RestResult | ApiDoc | Snippet:
-        api_doc, presend_note, call, parse_request = _calling()
+        call, parse_request = _calling()
         args, finder, request, quiet_options = self._parse_line(line)
         if args.doc:
+            from notebook_tokens.notebook.rest.apihelp import api_doc
+
             return api_doc(*doc_target(args.request))
         namespace = self._ip.user_ns
         if request is None or cell is not None:  # every input check before any session
             request = parse_request(args.request, cell, namespace)
         if args.as_form:
             return self._export(args, request, cell)
-        note = "" if args.quiet else presend_note(request.method, request.path)
+        note = "" if args.quiet else _presend_note(request.method, request.path)
         if note:
             from notebook_tokens.notebook.rest.render import note_bundle
 
@@ -187,26 +189,27 @@ class DbRestMagics(Magics):
         return parsed
 
 
-_Calling = tuple[
-    "Callable[..., ApiDoc]",
-    "Callable[[str, str], str]",
-    "Callable[..., RestResult]",
-    "Callable[..., RestRequest]",
-]
+_Calling = tuple["Callable[..., RestResult]", "Callable[..., RestRequest]"]
 _CALLING: _Calling | None = None
 
 
 def _calling() -> _Calling:
-    """api_doc, presend_note, call, parse_request: imported at the first call (call imports requests, which
-    %load_ext must not), then kept: an import statement per call costs a few µs once caches are cold."""
+    """call and parse_request: imported at the first call (call imports requests, which %load_ext must
+    not), then kept: an import statement per call costs a few µs once caches are cold."""
     global _CALLING
     if _CALLING is None:
-        from notebook_tokens.notebook.rest.apihelp import api_doc, presend_note
         from notebook_tokens.notebook.rest.call import call
         from notebook_tokens.notebook.rest.parse import parse_request
 
-        _CALLING = (api_doc, presend_note, call, parse_request)
+        _CALLING = (call, parse_request)
     return _CALLING
+
+
+def _presend_note(method: str, path: str) -> str:
+    # the API index's did-you-mean before sending; a quiet line (-q, a loop, a job) does without it
+    from notebook_tokens.notebook.rest.apihelp import presend_note
+
+    return presend_note(method, path)
 
 
 def _call_options(args: Any, progress: _Progress | None) -> CallOptions:

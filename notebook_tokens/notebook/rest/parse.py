@@ -19,10 +19,10 @@ from notebook_tokens.core.errors import ForeignOriginError, InputError
 from notebook_tokens.core.hosts import origin_of
 from notebook_tokens.core.redact import looks_like_token
 from notebook_tokens.notebook.rest.body import body_to_params, parse_body, substitute
+from notebook_tokens.notebook.rest.line import METHODS
 
 __all__ = ["METHODS", "RestRequest", "check_origin", "parse_request", "substitute"]
 
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 # For these a JSON object body becomes query parameters, as the Databricks CLI does.
 _QUERY_BODY_METHODS = frozenset({"GET", "DELETE", "HEAD"})
 _PARAM_ITEM = re.compile(r"([^=:\s]+)==(.*)", re.DOTALL)

@@ -8,7 +8,6 @@ import argparse
 import re
 from typing import Any, NoReturn
 
-from notebook_tokens.core.apierrors import next_step
 from notebook_tokens.core.errors import ApiError, InputError, NotebookTokensError
 from notebook_tokens.notebook.tokens.scan_args import add_scan_parser
 
@@ -133,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
 def with_next_step(error: NotebookTokensError) -> str:
     """An HTTP error without a specific hint still ends with what to do (400, 404, 409, 429, 5xx)."""
     if isinstance(error, ApiError) and not error.hint:
+        from notebook_tokens.core.apierrors import next_step  # lazy: %load_ext imports this module
+
         step = next_step(error.status, error.error_code)
         return f"{error}\n{step}" if step else str(error)
     return str(error)

@@ -17,10 +17,7 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from notebook_tokens.core.errors import InputError, NotebookTokensError
 from notebook_tokens.core.lifetimes import humanize_until
 from notebook_tokens.core.redact import looks_like_token, redact
-from notebook_tokens.lifecycle.admin import admin_list, set_workspace_conf
-from notebook_tokens.lifecycle.conf import workspace_conf
-from notebook_tokens.lifecycle.rotation import rotate
-from notebook_tokens.notebook import cardviews, tokenviews
+from notebook_tokens.notebook import tokenviews
 from notebook_tokens.notebook.tokens.lineparse import (
     LITERAL_REFUSED,
     STORE_MISSING,
@@ -115,7 +112,7 @@ class DbTokenMagics(Magics):
     # -- subcommands: parse -> call -> render --------------------------------------------------------
     def _cmd_status(self, args: argparse.Namespace) -> None:
         from notebook_tokens.credentials.oauthcreds import oauth_provider
-        from notebook_tokens.notebook import oauthviews
+        from notebook_tokens.notebook import cardviews, oauthviews
         from notebook_tokens.notebook.tokens.commands import status_card
 
         manager = self.context.manager()
@@ -136,6 +133,8 @@ class DbTokenMagics(Magics):
         manager = self.context.manager()
         admin = bool(args.all_users or args.user)
         if admin:
+            from notebook_tokens.lifecycle.admin import admin_list  # lazy: %load_ext stays cheap
+
             infos = admin_list(manager, user=args.user, expired=True if args.expired else None,
                                        unused_days=args.unused_days)
         elif args.expired or args.unused_days is not None:
@@ -180,6 +179,7 @@ class DbTokenMagics(Magics):
     def _cmd_rotate(self, args: argparse.Namespace) -> None:
         manager = self.context.manager()
         from notebook_tokens.core.scopes import describe
+        from notebook_tokens.lifecycle.rotation import rotate
         from notebook_tokens.notebook.tokens.scopes_command import resolve_scopes
 
         store = self._store(args.store, check=True) if args.store else None
@@ -211,6 +211,9 @@ class DbTokenMagics(Magics):
         _show(f"Output redaction is {args.state}.")
 
     def _cmd_conf(self, args: argparse.Namespace) -> None:
+        from notebook_tokens.lifecycle.admin import set_workspace_conf
+        from notebook_tokens.lifecycle.conf import workspace_conf
+
         manager = self.context.manager()
         enabled = True if args.enable else False if args.disable else None
         if enabled is not None or args.max_days is not None:
