@@ -184,7 +184,9 @@ def test_a_host_override_session_is_closed_after_the_call_and_the_default_kept(
 
 
 def test_help_has_examples(ip: InteractiveShell) -> None:
-    doc = ip.find_line_magic("dbrest").__doc__
+    from IPython.core import oinspect
+
+    doc = oinspect.getdoc(ip.find_line_magic("dbrest")) or ""  # what %dbrest? shows
     assert "%%dbrest POST /api/2.0/clusters/start" in doc and "--all" in doc and "--max-pages N" in doc
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import configparser
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,6 +29,8 @@ class ProfileStore(ReadOnlyStore):
 
     def settings(self) -> dict[str, str] | None:
         """The profile's keys, None when the file or the profile does not exist."""
+        import configparser  # lazy: the first %dbrest call imports this module, most never read a profile
+
         parser = configparser.ConfigParser(interpolation=None)
         try:
             parser.read(self.path, encoding="utf-8")

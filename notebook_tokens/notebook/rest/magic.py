@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
-from IPython.core.magic_arguments import argument, magic_arguments
+from IPython.core.magic_arguments import argument
 
 from notebook_tokens.core.errors import (
     ApiError,
@@ -24,6 +24,7 @@ from notebook_tokens.core.errors import (
 )
 from notebook_tokens.core.redact import redact
 from notebook_tokens.notebook.rest.expand import expand_line
+from notebook_tokens.notebook.rest.lazyargs import deferred_arguments, parser_of
 from notebook_tokens.notebook.rest.line import (
     check_options,
     compile_extract,
@@ -57,7 +58,7 @@ class DbRestMagics(Magics):
         self._parsed: dict[str, Any] = {}
 
     @no_var_expand  # expand_line does IPython's expansion, only for a line that has something to expand
-    @magic_arguments()
+    @deferred_arguments()
     @argument("-o", "--out", metavar="NAME", help="store the result data in this notebook variable")
     @argument("-q", "--quiet", action="store_true", help="display nothing (the line form still returns)")
     @argument("--all", dest="all_pages", action="store_true", help="follow pagination and merge the lists")
@@ -176,7 +177,7 @@ class DbRestMagics(Magics):
         if parsed is None:
             from notebook_tokens.notebook.rest.parse import parse_request
 
-            args = parse_words(self.dbrest.parser, split_line(line))
+            args = parse_words(parser_of(self.dbrest), split_line(line))
             request = options = None
             if not args.doc:
                 finder = compile_extract(args.extract)
@@ -191,6 +192,7 @@ class DbRestMagics(Magics):
 
 _Calling = tuple["Callable[..., RestResult]", "Callable[..., RestRequest]"]
 _CALLING: _Calling | None = None
+
 
 
 def _calling() -> _Calling:
