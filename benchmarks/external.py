@@ -27,7 +27,7 @@ SCRIPTS = {
     "panel_scale": "4. %dbtoken panel with 10, 100 and 1,000 tokens",
     "bulk_revoke": "5. Admin bulk revoke of 200 tokens, --latency-ms 50",
     "emulator_throughput": "6. Emulator throughput",
-    "scan": "7. Leak scan (%dbtoken scan) of a 256 MiB tree against grep -rE",
+    "scan": "7. Leak scan (%dbtoken scan) of a 1 GiB tree against grep -rE",
 }
 MARKER = "@@benchmarks-section@@"
 

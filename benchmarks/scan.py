@@ -191,7 +191,7 @@ def _cold(section: Section, root: Path, size: float, runs: int, known: int) -> N
 
 def run(quick: bool = False, mib: int | None = None, runs: int | None = None, known: int = 2,
         cold_runs: int | None = None) -> Section:
-    mib = mib or (16 if quick else 256)
+    mib = mib or (16 if quick else 1024)  # issue 18: "a 1 GiB tree of mixed files"
     runs = runs or (2 if quick else 5)
     section = Section(f"Leak scan of a {mib} MiB tree against grep -rE")
     started = time.perf_counter()
