@@ -25,6 +25,7 @@ __all__ = [
     "RetryPolicy",
     "never_sent",
     "parse_retry_after",
+    "request_path",
     "retry_calls",
     "send_with_retries",
 ]
@@ -157,7 +158,7 @@ def send_with_retries(
     policy = policy if replayable else RetryPolicy(retries=0)
 
     def describe() -> str:
-        return f"{request.method} {redact(urlsplit(request.url or '').path)}"
+        return f"{request.method} {request_path(request)}"
 
     response = retry_calls(send, method=method, policy=policy, sleep=sleep, describe=describe)
     invalidate = getattr(creds.provider, "invalidate", None)
@@ -167,6 +168,11 @@ def send_with_retries(
         response.close()
         response = retry_calls(send, method=method, policy=policy, sleep=sleep, describe=describe)
     return response
+
+
+def request_path(request: requests.PreparedRequest) -> str:
+    """The request's URL path, redacted: how log lines and messages name a request."""
+    return redact(urlsplit(request.url or "").path)
 
 
 def _says_expired(response: requests.Response) -> bool:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import requests
 from requests.utils import get_environ_proxies
@@ -40,7 +40,7 @@ from notebook_tokens.http.auth import WorkspaceAuth
 from notebook_tokens.http.errors import transport_error
 from notebook_tokens.http.oauth import post_form
 from notebook_tokens.http.recorder import RECORDER
-from notebook_tokens.http.retrying import RetryPolicy, send_with_retries
+from notebook_tokens.http.retrying import RetryPolicy, request_path, send_with_retries
 from notebook_tokens.http.timeouts import timeout_object
 
 __all__ = ["DEFAULT_TIMEOUT", "WorkspaceSession", "credentials", "session"]
@@ -166,9 +166,10 @@ class WorkspaceSession(requests.Session):
         else:
             if len(self._foreign_redirects) > 32:
                 self._foreign_redirects.clear()
+            sent = response.request
             self._foreign_redirects[url] = (
                 response.status_code,
-                f"{response.request.method} {_path(response.request)}" if response.request else "a request",
+                f"{sent.method} {request_path(sent)}" if sent else "a request",
             )
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
@@ -243,10 +244,6 @@ def _normalized(creds: Credentials) -> Credentials:
     host = normalize_host(creds.host)
     check_binding(creds, host)
     return creds if host == creds.host else dataclasses.replace(creds, host=host)
-
-
-def _path(request: requests.PreparedRequest) -> str:
-    return redact(urlsplit(request.url or "").path)
 
 
 def credentials(host: str | None = None, **options: Any) -> Credentials:
